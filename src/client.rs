@@ -1,0 +1,276 @@
+//! The client: signs, sends and verifies every call.
+
+use std::fmt;
+use std::time::Duration;
+
+use ureq::http::Uri;
+
+use crate::encode::{encode_into, Params};
+use crate::endpoints::{self, quote, validate_method, OrderStatus, PayStatus};
+use crate::error::{invalid, Result};
+use crate::good::Good;
+use crate::options::Options;
+use crate::response::{self, Response};
+use crate::sign::{request_hash, Secret};
+use crate::transport::Transport;
+
+/// Longest secret accepted (JustClick's keys are 40 characters).
+const MAX_SECRET_BYTES: usize = 4096;
+
+/// A JustClick API client for one account.
+///
+/// Holds one HTTP agent whose connections are kept alive and reused by every
+/// call. `Client` is `Send + Sync`: share one (e.g. in an `Arc`) between
+/// threads; calls run concurrently. Its `Debug` output never shows the secret,
+/// and the secret is wiped from memory when the client is dropped.
+pub struct Client {
+    login: String,
+    secret: Secret,
+    base: String,
+    transport: Transport,
+    pub(crate) options: Options,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("login", &self.login)
+            .field("base_url", &self.base)
+            .field("secret", &self.secret)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The account login as one DNS label: it becomes the host name
+/// `{login}.justclick.ru`, so nothing else may get into the URL.
+fn validate_login(login: &str) -> Result<()> {
+    let ok = !login.is_empty()
+        && login.len() <= 63
+        && login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !login.starts_with('-')
+        && !login.ends_with('-');
+    if !ok {
+        return invalid(format!(
+            "login {} is not a valid JustClick login: 1 to 63 letters, digits or '-', not starting or ending with '-' (it is the host name {{login}}.justclick.ru)",
+            quote(login)
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a base-URL override and returns it without a trailing '/'.
+fn validate_base_url(url: &str) -> Result<String> {
+    let bad = |why: &str| invalid(format!("option 'base_url' {}: {why}", quote(url)));
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("contains whitespace or control characters");
+    }
+    let uri: Uri = match url.parse() {
+        Ok(u) => u,
+        Err(_) => return bad("is not a URL (expected e.g. http://127.0.0.1:8089)"),
+    };
+    match uri.scheme_str() {
+        Some("http") | Some("https") => {}
+        _ => return bad("must start with http:// or https://"),
+    }
+    let Some(authority) = uri.authority() else {
+        return bad("has no host");
+    };
+    if authority.as_str().contains('@') {
+        return bad("must not contain user credentials");
+    }
+    if authority.host().is_empty() {
+        return bad("has no host");
+    }
+    if uri.query().is_some() || url.contains('#') {
+        return bad("must not contain a query or fragment (the path /api/{Method} is appended)");
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+impl Client {
+    /// Builds a client for account `login` with API key `secret`.
+    ///
+    /// Fails with an invalid-argument error on a bad login (it must be one
+    /// DNS label), an empty secret or bad options (unreadable CA file, bad
+    /// base URL or proxy). No network traffic happens here.
+    pub fn new(login: &str, secret: &str, options: Options) -> Result<Client> {
+        validate_login(login)?;
+        if secret.is_empty() {
+            return invalid("secret is empty: pass the API key from your JustClick account (API section)");
+        }
+        if secret.len() > MAX_SECRET_BYTES {
+            return invalid(format!("secret is longer than {MAX_SECRET_BYTES} bytes"));
+        }
+        if secret.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return invalid("secret contains control characters (a copy-paste error?)");
+        }
+        let base = match &options.base_url {
+            Some(url) => validate_base_url(url)?,
+            None => format!("https://{login}.justclick.ru"),
+        };
+        let transport = Transport::new(&options)?;
+        Ok(Client {
+            login: login.to_owned(),
+            secret: Secret::new(secret.as_bytes()),
+            base,
+            transport,
+            options,
+        })
+    }
+
+    /// The account login.
+    pub fn login(&self) -> &str {
+        &self.login
+    }
+
+    /// Where calls go: `https://{login}.justclick.ru` or the override.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// DeleteOrder: deletes order `bill_id`.
+    ///
+    /// Blocks for at most the configured timeout. A missing order is an API
+    /// error (the service answers code 200).
+    pub fn delete_order(&self, bill_id: &str) -> Result<Response> {
+        self.send("DeleteOrder", &endpoints::delete_order(bill_id)?)
+    }
+
+    /// UpdateOrderStatus: `date` (UNIX time) is required for `Sent` and
+    /// `Paid`, `rpo` (tracking number) for `Sent`; absent ones are omitted.
+    pub fn update_order_status(
+        &self,
+        bill_id: &str,
+        status: OrderStatus,
+        date: Option<i64>,
+        rpo: Option<&str>,
+    ) -> Result<Response> {
+        let params = endpoints::update_order_status(bill_id, status, date, rpo)?;
+        self.send("UpdateOrderStatus", &params)
+    }
+
+    /// GetBills: the orders of the customer `email`, optionally filtered.
+    ///
+    /// `result` is always an object `{bill_id: {good_id: {good_name,
+    /// good_title}}}` (PHP's `[]` becomes `{}`). A customer without orders is
+    /// an API error (the service answers code 400).
+    pub fn get_bills(&self, email: &str, pay_status: Option<PayStatus>) -> Result<Response> {
+        let mut r = self.send("GetBills", &endpoints::get_bills(email, pay_status)?)?;
+        r.result = Some(response::normalize_bills(r.result.take())?);
+        Ok(r)
+    }
+
+    /// UpdateGood: replaces the given settings of product `good.good_name`.
+    ///
+    /// Note that the service stores `good_sum` as 0 when it is not sent.
+    pub fn update_good(&self, good: &Good) -> Result<Response> {
+        self.send("UpdateGood", &good.to_params()?)
+    }
+
+    /// Any other method (`AddLeadToGroup`, `GetAllGoods`, ...), signed the
+    /// same way. `method` must be letters and digits; `params` are sent
+    /// exactly as given, in order (nested maps/lists as `key[sub]`).
+    pub fn call(&self, method: &str, params: &Params) -> Result<Response> {
+        validate_method(method)?;
+        self.send(method, params)
+    }
+
+    /// Encodes, signs, sends and verifies one call.
+    fn send(&self, method: &str, params: &Params) -> Result<Response> {
+        let mut body = Vec::with_capacity(256);
+        encode_into(params, &mut body)?;
+        let hash = request_hash(&body, &self.login, &self.secret);
+        if !body.is_empty() {
+            body.push(b'&');
+        }
+        body.extend_from_slice(b"hash=");
+        body.extend_from_slice(&hash);
+        let mut url = String::with_capacity(self.base.len() + 5 + method.len());
+        url.push_str(&self.base);
+        url.push_str("/api/");
+        url.push_str(method);
+        let reply = self.transport.post_form(&url, &body)?;
+        response::parse(&reply.body, &self.secret)
+    }
+
+    pub(crate) fn backoff(&self) -> (u32, Duration) {
+        (self.options.rate_limit_retries, self.options.rate_limit_backoff)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins() {
+        for ok in ["username", "a", "shop-1", &"a".repeat(63), "UPPER9"] {
+            assert!(validate_login(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "-a", "a-", "evil.com/x?", "a.b", "a b", "логин", &"a".repeat(64), "a@b", "a:1"] {
+            let e = validate_login(bad).unwrap_err().to_string();
+            assert!(e.contains("not a valid JustClick login"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(validate_base_url("http://127.0.0.1:8089/").unwrap(), "http://127.0.0.1:8089");
+        assert_eq!(validate_base_url("https://h/prefix").unwrap(), "https://h/prefix");
+        for bad in [
+            "ftp://h",
+            "127.0.0.1:8089",
+            "http://u:p@h",
+            "http://h/?x=1",
+            "http://h/#f",
+            "http://h x",
+            "",
+            "http://",
+        ] {
+            assert!(validate_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_secret() {
+        let c = Client::new("demo", "top-secret-value", Options::default()).unwrap();
+        let s = format!("{c:?}");
+        assert!(!s.contains("top-secret-value"), "{s}");
+        assert!(s.contains("demo"));
+        assert_eq!(c.base_url(), "https://demo.justclick.ru");
+    }
+
+    #[test]
+    fn secrets_rejected() {
+        assert!(Client::new("demo", "", Options::default()).is_err());
+        assert!(Client::new("demo", "a\nb", Options::default()).is_err());
+        assert!(Client::new("demo", &"x".repeat(5000), Options::default()).is_err());
+    }
+
+    #[test]
+    fn client_is_send_and_sync() {
+        fn assert_both<T: Send + Sync>() {}
+        assert_both::<Client>();
+    }
+
+    #[test]
+    fn validation_happens_before_traffic() {
+        // Port 1 on loopback refuses connections: a transport error would
+        // show that a request was attempted.
+        let o = Options {
+            base_url: Some("http://127.0.0.1:1".into()),
+            ..Options::default()
+        };
+        let c = Client::new("demo", "s", o).unwrap();
+        use crate::ErrorKind::InvalidArgument as IA;
+        assert_eq!(c.delete_order("").unwrap_err().kind(), IA);
+        assert_eq!(c.get_bills("nope", None).unwrap_err().kind(), IA);
+        assert_eq!(c.update_good(&Good::new("")).unwrap_err().kind(), IA);
+        assert_eq!(c.call("Bad Method", &Params::new()).unwrap_err().kind(), IA);
+        assert_eq!(
+            c.call("X", &Params::new().with("a.b", 1)).unwrap_err().kind(),
+            IA
+        );
+        assert_eq!(c.delete_order("1").unwrap_err().kind(), crate::ErrorKind::Transport);
+    }
+}

@@ -1,0 +1,669 @@
+//! Request parameters and the one encoder: PHP `http_build_query`, byte for byte.
+//!
+//! The bytes this module produces are exactly the bytes that are signed and
+//! sent. Keys that PHP would rename, drop or split when it parses the body
+//! are rejected here, because the server re-encodes what *it* parsed and the
+//! signature would not verify (API.md section 2).
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::error::{invalid, Error, Result};
+
+/// Deepest nesting of maps/lists the encoder accepts. PHP's own limit
+/// (`max_input_nesting_level`) is 64; far below it, a deeper structure is a
+/// bug in the caller, and the bound keeps the recursion shallow.
+pub const MAX_DEPTH: usize = 32;
+
+/// Largest request body, in bytes: PHP's default `post_max_size` (8 MiB). A
+/// larger body would be dropped by the server, not signed-and-rejected.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+
+/// One parameter value, as PHP's `http_build_query` understands it.
+///
+/// `Null` is skipped entirely, `Bool` is sent as `1`/`0`, numbers in decimal,
+/// `List` and `Map` become `key[i]` / `key[sub]` pairs (an empty one sends
+/// nothing).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// Skipped, like PHP `null`.
+    Null,
+    /// `1` or `0`.
+    Bool(bool),
+    /// Decimal integer.
+    Int(i64),
+    /// Decimal integer above `i64::MAX`.
+    UInt(u64),
+    /// Shortest round-trip decimal; must be finite.
+    Float(f64),
+    /// UTF-8 text, percent-encoded byte by byte.
+    Str(String),
+    /// `key[0]=..&key[1]=..`; `Null` items are skipped but keep their index.
+    List(Vec<Value>),
+    /// `key[sub]=..`, in insertion order.
+    Map(Params),
+}
+
+/// An ordered list of named parameters: the top level of a request.
+///
+/// Order is kept (PHP signs in insertion order). Keys are checked when the
+/// params are encoded, so building never fails. Plain data: `Send + Sync`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Params {
+    pairs: Vec<(String, Value)>,
+}
+
+impl Params {
+    /// An empty parameter list.
+    pub fn new() -> Params {
+        Params::default()
+    }
+
+    /// An empty list with room for `n` pairs.
+    pub fn with_capacity(n: usize) -> Params {
+        Params {
+            pairs: Vec::with_capacity(n),
+        }
+    }
+
+    /// Appends a pair (in place).
+    pub fn push(&mut self, key: impl Into<String>, value: impl Into<Value>) -> &mut Params {
+        self.pairs.push((key.into(), value.into()));
+        self
+    }
+
+    /// Appends a pair (builder style).
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<Value>) -> Params {
+        self.push(key, value);
+        self
+    }
+
+    /// Number of top-level pairs (including `Null` ones).
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// True when there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// The pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The value of the first pair named `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Removes every pair named `key`, returning the first value removed.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let pos = self.pairs.iter().position(|(k, _)| k == key)?;
+        let value = self.pairs.remove(pos).1;
+        self.pairs.retain(|(k, _)| k != key);
+        Some(value)
+    }
+
+    /// Parses a JSON object into params, keeping key order.
+    ///
+    /// `null` and an empty list (PHP's `json_encode([])`) give empty params.
+    /// Duplicate keys at any level are an error, not "last one wins".
+    pub fn from_json(json: &str) -> Result<Params> {
+        match Value::from_json(json)? {
+            Value::Map(p) => Ok(p),
+            Value::Null => Ok(Params::new()),
+            Value::List(l) if l.is_empty() => Ok(Params::new()),
+            other => invalid(format!(
+                "params must be a JSON object of name/value pairs, got {}",
+                other.type_name()
+            )),
+        }
+    }
+
+    pub(crate) fn pairs_mut(&mut self) -> &mut Vec<(String, Value)> {
+        &mut self.pairs
+    }
+}
+
+impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Params {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Params {
+        Params {
+            pairs: iter
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+}
+
+impl Value {
+    /// Parses any JSON document into a `Value`, rejecting duplicate object
+    /// keys (serde_json would silently keep the last one).
+    pub fn from_json(json: &str) -> Result<Value> {
+        serde_json::from_str::<Value>(json).map_err(|e| Error::invalid(format!("malformed JSON: {e}")))
+    }
+
+    /// The JSON-ish type name used in error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::UInt(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::List(_) => "a list",
+            Value::Map(_) => "an object",
+        }
+    }
+}
+
+macro_rules! value_from {
+    ($($t:ty => $arm:ident as $as:ty),* $(,)?) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::$arm(v as $as)
+            }
+        }
+    )*};
+}
+value_from!(i8 => Int as i64, i16 => Int as i64, i32 => Int as i64, i64 => Int as i64,
+    u8 => Int as i64, u16 => Int as i64, u32 => Int as i64, u64 => UInt as u64,
+    f32 => Float as f64, f64 => Float as f64);
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Bool(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Str(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Str(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Value {
+        Value::Str(v.clone())
+    }
+}
+impl From<Params> for Value {
+    fn from(v: Params) -> Value {
+        Value::Map(v)
+    }
+}
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(v: Vec<T>) -> Value {
+        Value::List(v.into_iter().map(Into::into).collect())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::UInt(v), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(v) = seq.next_element::<Value>()? {
+            items.push(v);
+        }
+        Ok(Value::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut params = Params::new();
+        let mut seen = KeySet::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(&params.pairs, &key) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate key {key:?} in JSON object"
+                )));
+            }
+            let value = map.next_value::<Value>()?;
+            params.pairs.push((key, value));
+        }
+        Ok(Value::Map(params))
+    }
+}
+
+/// Duplicate-key detection that stays allocation-free for the small maps
+/// every endpoint uses and switches to hashing for large ones.
+#[derive(Default)]
+struct KeySet {
+    hashed: Option<HashSet<String>>,
+}
+
+impl KeySet {
+    const LINEAR_MAX: usize = 16;
+
+    /// Returns false if `key` is already among `existing` (the keys so far).
+    fn insert(&mut self, existing: &[(String, Value)], key: &str) -> bool {
+        if let Some(set) = &mut self.hashed {
+            return set.insert(key.to_owned());
+        }
+        if existing.iter().any(|(k, _)| k == key) {
+            return false;
+        }
+        if existing.len() >= Self::LINEAR_MAX {
+            let mut set: HashSet<String> = existing.iter().map(|(k, _)| k.clone()).collect();
+            set.insert(key.to_owned());
+            self.hashed = Some(set);
+        }
+        true
+    }
+}
+
+/// Encodes `params` exactly like PHP `http_build_query($params)`.
+///
+/// Fails (naming the key) on keys PHP would rename, drop or split, on
+/// duplicate keys, on the reserved key `hash`, on non-finite numbers, on
+/// nesting deeper than [`MAX_DEPTH`] and on bodies over [`MAX_BODY_BYTES`].
+pub fn encode(params: &Params) -> Result<String> {
+    let mut out = Vec::with_capacity(128);
+    encode_into(params, &mut out)?;
+    // Every byte written is ASCII (unreserved, '+', '%', hex, '&', '=').
+    Ok(String::from_utf8(out).expect("encoder output is ASCII"))
+}
+
+/// Appends the encoding of `params` to `out` (see [`encode`]).
+pub(crate) fn encode_into(params: &Params, out: &mut Vec<u8>) -> Result<()> {
+    let start = out.len();
+    let mut enc = Encoder {
+        out,
+        strict: true,
+        start,
+    };
+    enc.map(&mut Vec::new(), params, 0)?;
+    Ok(())
+}
+
+/// Encodes without any key checks, like PHP itself does: used to re-encode
+/// what a PHP-style parse produced (the server side of the signature).
+pub fn encode_lenient(params: &Params) -> String {
+    let mut out = Vec::with_capacity(128);
+    let mut enc = Encoder {
+        out: &mut out,
+        strict: false,
+        start: 0,
+    };
+    // Lenient mode has no failure paths except non-finite floats and depth,
+    // which a parse never produces; fall back to what was written.
+    let _ = enc.map(&mut Vec::new(), params, 0);
+    String::from_utf8(out).expect("encoder output is ASCII")
+}
+
+struct Encoder<'a> {
+    out: &'a mut Vec<u8>,
+    strict: bool,
+    start: usize,
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Percent-encodes `s` the way PHP's `urlencode` does.
+pub(crate) fn urlencode_into(s: &[u8], out: &mut Vec<u8>) {
+    for &b in s {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-' => out.push(b),
+            b' ' => out.push(b'+'),
+            _ => out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]),
+        }
+    }
+}
+
+/// Renders a key path such as `goods[0][name]` for error messages.
+fn key_path(path: &[KeyPart<'_>], last: &str) -> String {
+    let mut s = String::new();
+    for (i, part) in path.iter().chain(std::iter::once(&KeyPart::Name(last))).enumerate() {
+        match (i, part) {
+            (0, KeyPart::Name(n)) => s.push_str(n),
+            (_, KeyPart::Name(n)) => {
+                s.push('[');
+                s.push_str(n);
+                s.push(']');
+            }
+            (_, KeyPart::Index(i)) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    format!("{s:?}")
+}
+
+#[derive(Clone, Copy)]
+enum KeyPart<'a> {
+    Name(&'a str),
+    Index(usize),
+}
+
+impl<'a> Encoder<'a> {
+    fn check_key(&self, path: &[KeyPart<'_>], key: &str) -> Result<()> {
+        let top = path.is_empty();
+        let why = if key.is_empty() {
+            Some("is empty (PHP drops pairs with an empty name)".to_owned())
+        } else if top && key == "hash" {
+            Some("is reserved for the request signature".to_owned())
+        } else if let Some(c) = key.bytes().find(|&b| b < 0x20 || b == 0x7f) {
+            Some(format!(
+                "contains the control byte 0x{c:02X}, which PHP truncates or mangles"
+            ))
+        } else if let Some(c) = key.chars().find(|&c| c == '[' || c == ']') {
+            Some(format!(
+                "contains '{c}', which PHP parses as an array index (pass nested values as a JSON object or list instead)"
+            ))
+        } else if top && key.contains('.') {
+            Some("contains '.', which PHP renames to '_'".to_owned())
+        } else if top && key.contains(' ') {
+            Some("contains a space, which PHP renames to '_' or strips".to_owned())
+        } else if !top && key == " " {
+            Some("is a single space, which PHP reads as '[]' (append)".to_owned())
+        } else {
+            None
+        };
+        match why {
+            None => Ok(()),
+            Some(why) => invalid(format!("parameter name {} {why}", key_path(path, key))),
+        }
+    }
+
+    fn map(&mut self, path: &mut Vec<KeyPart<'a>>, params: &'a Params, depth: usize) -> Result<()> {
+        let mut seen = KeySet::default();
+        for (i, (key, value)) in params.pairs.iter().enumerate() {
+            if self.strict {
+                self.check_key(path, key)?;
+                if !seen.insert(&params.pairs[..i], key) {
+                    return invalid(format!("duplicate parameter name {}", key_path(path, key)));
+                }
+            }
+            path.push(KeyPart::Name(key));
+            self.value(path, value, depth)?;
+            path.pop();
+        }
+        Ok(())
+    }
+
+    fn write_key(&mut self, path: &[KeyPart<'_>]) {
+        for (i, part) in path.iter().enumerate() {
+            if i > 0 {
+                self.out.extend_from_slice(b"%5B");
+            }
+            match part {
+                KeyPart::Name(n) => urlencode_into(n.as_bytes(), self.out),
+                KeyPart::Index(ix) => self
+                    .out
+                    .extend_from_slice(itoa::Buffer::new().format(*ix).as_bytes()),
+            }
+            if i > 0 {
+                self.out.extend_from_slice(b"%5D");
+            }
+        }
+    }
+
+    fn scalar(&mut self, path: &[KeyPart<'_>], text: &[u8], raw: bool) -> Result<()> {
+        if self.out.len() > self.start {
+            self.out.push(b'&');
+        }
+        self.write_key(path);
+        self.out.push(b'=');
+        if raw {
+            self.out.extend_from_slice(text);
+        } else {
+            urlencode_into(text, self.out);
+        }
+        if self.strict && self.out.len() - self.start > MAX_BODY_BYTES {
+            return invalid(format!(
+                "request body exceeds {} bytes (PHP's default post_max_size); split the request",
+                MAX_BODY_BYTES
+            ));
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, path: &mut Vec<KeyPart<'a>>, value: &'a Value, depth: usize) -> Result<()> {
+        match value {
+            Value::Null => Ok(()),
+            Value::Bool(b) => self.scalar(path, if *b { b"1" } else { b"0" }, true),
+            Value::Int(i) => self.scalar(path, itoa::Buffer::new().format(*i).as_bytes(), true),
+            Value::UInt(u) => self.scalar(path, itoa::Buffer::new().format(*u).as_bytes(), true),
+            Value::Float(f) => {
+                if !f.is_finite() {
+                    let last = match path.last() {
+                        Some(KeyPart::Name(n)) => n.to_string(),
+                        _ => String::new(),
+                    };
+                    return invalid(format!(
+                        "parameter {} is not a finite number",
+                        key_path(&path[..path.len().saturating_sub(1)], &last)
+                    ));
+                }
+                // `{}` on f64 is the shortest text that round-trips, and
+                // never uses exponent notation ("-" is urlencode-safe).
+                self.scalar(path, f.to_string().as_bytes(), false)
+            }
+            Value::Str(s) => self.scalar(path, s.as_bytes(), false),
+            Value::List(items) => {
+                self.nest_check(path, depth)?;
+                for (i, item) in items.iter().enumerate() {
+                    path.push(KeyPart::Index(i));
+                    self.value(path, item, depth + 1)?;
+                    path.pop();
+                }
+                Ok(())
+            }
+            Value::Map(m) => {
+                self.nest_check(path, depth)?;
+                self.map(path, m, depth + 1)
+            }
+        }
+    }
+
+    fn nest_check(&self, path: &[KeyPart<'_>], depth: usize) -> Result<()> {
+        if depth + 1 >= MAX_DEPTH {
+            let first = match path.first() {
+                Some(KeyPart::Name(n)) => *n,
+                _ => "",
+            };
+            return invalid(format!(
+                "parameter {first:?} is nested deeper than {MAX_DEPTH} levels"
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(p: &Params) -> String {
+        encode(p).unwrap()
+    }
+
+    #[test]
+    fn api_md_vectors() {
+        assert_eq!(enc(&Params::new().with("bill_id", 1111)), "bill_id=1111");
+        assert_eq!(
+            enc(&Params::new()
+                .with("bill_id", "100000")
+                .with("status", "sent")
+                .with("date", 1362254400)
+                .with("rpo", "10000000000000")),
+            "bill_id=100000&status=sent&date=1362254400&rpo=10000000000000"
+        );
+        assert_eq!(
+            enc(&Params::new().with("email", "client@example.com").with("pay_status", "paid")),
+            "email=client%40example.com&pay_status=paid"
+        );
+        assert_eq!(enc(&Params::new().with("comment", "a*b")), "comment=a%2Ab");
+        assert_eq!(enc(&Params::new().with("comment", "~user")), "comment=%7Euser");
+        assert_eq!(
+            enc(&Params::new().with("lead_name", "Иван Петров")),
+            "lead_name=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2"
+        );
+        assert_eq!(enc(&Params::new().with("comment", "hi 😀")), "comment=hi+%F0%9F%98%80");
+        assert_eq!(
+            enc(&Params::new()
+                .with("comment", "")
+                .with("skipped", Value::Null)
+                .with("bill_id", 1)),
+            "comment=&bill_id=1"
+        );
+    }
+
+    #[test]
+    fn scalars_and_punctuation() {
+        let p = Params::new()
+            .with("t", true)
+            .with("f", false)
+            .with("neg", -5)
+            .with("big", u64::MAX)
+            .with("fl", 0.5)
+            .with("one", 1.0)
+            .with("punct", "!*'();:@&=+$,/?#[]~%\"<>\\^`{|} \n");
+        assert_eq!(
+            enc(&p),
+            "t=1&f=0&neg=-5&big=18446744073709551615&fl=0.5&one=1&punct=%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%2F%3F%23%5B%5D%7E%25%22%3C%3E%5C%5E%60%7B%7C%7D+%0A"
+        );
+    }
+
+    #[test]
+    fn nesting() {
+        let goods = Value::List(vec![
+            Value::Map(Params::new().with("good_name", "a b").with("good_sum", 10)),
+            Value::Null,
+            Value::Map(Params::new().with("good_name", "c")),
+        ]);
+        let p = Params::new()
+            .with("goods", goods)
+            .with("empty", Value::List(vec![]))
+            .with("m", Params::new().with("x.y", 1).with("0", "z"));
+        assert_eq!(
+            enc(&p),
+            "goods%5B0%5D%5Bgood_name%5D=a+b&goods%5B0%5D%5Bgood_sum%5D=10&goods%5B2%5D%5Bgood_name%5D=c&m%5Bx.y%5D=1&m%5B0%5D=z"
+        );
+    }
+
+    #[test]
+    fn rejected_keys_name_the_key() {
+        for (key, needle) in [
+            ("a.b", "'.'"),
+            ("a b", "space"),
+            ("a[b]", "'['"),
+            ("a]", "']'"),
+            ("", "empty"),
+            ("hash", "reserved"),
+            ("a\nb", "0x0A"),
+            ("a\0", "0x00"),
+        ] {
+            let err = encode(&Params::new().with(key, 1)).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains(needle), "{key:?}: {msg}");
+            assert!(msg.contains(&format!("{key:?}")), "{key:?}: {msg}");
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
+        }
+        // Nested keys may contain '.' and spaces (PHP keeps them) but not brackets.
+        assert!(encode(&Params::new().with("m", Params::new().with("a.b c", 1))).is_ok());
+        let err = encode(&Params::new().with("m", Params::new().with("x]", 1))).unwrap_err();
+        assert!(err.to_string().contains("\"m[x]]\""), "{err}");
+        assert!(encode(&Params::new().with("m", Params::new().with(" ", 1))).is_err());
+        assert!(encode(&Params::new().with("m", Params::new().with("", 1))).is_err());
+        // `hash` is only reserved at the top level.
+        assert!(encode(&Params::new().with("m", Params::new().with("hash", 1))).is_ok());
+    }
+
+    #[test]
+    fn duplicates_rejected_at_every_level() {
+        let err = encode(&Params::new().with("a", 1).with("b", 2).with("a", 3)).unwrap_err();
+        assert!(err.to_string().contains("duplicate parameter name \"a\""));
+        let inner = Params::new().with("x", 1).with("x", 2);
+        assert!(encode(&Params::new().with("m", inner)).is_err());
+        // Large maps switch to hashing; still caught.
+        let mut big = Params::new();
+        for i in 0..100 {
+            big.push(format!("k{i}"), i);
+        }
+        big.push("k50", 0);
+        assert!(encode(&big).unwrap_err().to_string().contains("\"k50\""));
+    }
+
+    #[test]
+    fn non_finite_and_depth() {
+        let err = encode(&Params::new().with("x", f64::NAN)).unwrap_err();
+        assert!(err.to_string().contains("\"x\""), "{err}");
+        let mut v = Value::Int(1);
+        for _ in 0..MAX_DEPTH + 5 {
+            v = Value::List(vec![v]);
+        }
+        let err = encode(&Params::new().with("deep", v)).unwrap_err();
+        assert!(err.to_string().contains("nested deeper"), "{err}");
+    }
+
+    #[test]
+    fn body_size_capped() {
+        let big = "x".repeat(MAX_BODY_BYTES);
+        let err = encode(&Params::new().with("a", big)).unwrap_err();
+        assert!(err.to_string().contains("post_max_size"));
+    }
+
+    #[test]
+    fn from_json_keeps_order_and_rejects_duplicates() {
+        let p = Params::from_json(r#"{"z":1,"a":"x","m":{"k":[true,null,2.5]}}"#).unwrap();
+        assert_eq!(enc(&p), "z=1&a=x&m%5Bk%5D%5B0%5D=1&m%5Bk%5D%5B2%5D=2.5");
+        let err = Params::from_json(r#"{"a":1,"a":2}"#).unwrap_err();
+        assert!(err.to_string().contains("duplicate key \"a\""), "{err}");
+        assert!(Params::from_json(r#"{"m":{"b":1,"b":1}}"#).is_err());
+        assert!(Params::from_json("null").unwrap().is_empty());
+        assert!(Params::from_json("[]").unwrap().is_empty());
+        assert!(Params::from_json("[1]").unwrap_err().to_string().contains("a list"));
+        assert!(Params::from_json("{").unwrap_err().to_string().contains("malformed JSON"));
+        assert!(Params::from_json("\"x\"").is_err());
+    }
+
+    #[test]
+    fn lenient_encoding_accepts_what_php_accepts() {
+        let p = Params::new().with("a\u{1}b", "1").with("hash", "x");
+        assert_eq!(encode_lenient(&p), "a%01b=1&hash=x");
+    }
+}

@@ -1,0 +1,489 @@
+//! UpdateGood: every field of the API typed, plus strict construction from
+//! JSON for the C ABI.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::encode::{Params, Value};
+use crate::endpoints::{api_enum, quote};
+use crate::error::{invalid, Error, Result};
+
+api_enum!(
+    /// `good_post_service`: who delivers a physical product.
+    PostService, "good_post_service", {
+        /// The seller delivers it.
+        None = "none",
+        /// QuickPost.
+        Quickpost = "quickpost",
+        /// RussianPostService.
+        Rps = "rps",
+    }
+);
+
+api_enum!(
+    /// `good_mail_format`: format of the after-payment e-mail.
+    MailFormat, "good_mail_format", {
+        /// `good_mail_body` is sent.
+        Html = "html",
+        /// `good_mail_text` is sent.
+        Text = "text",
+    }
+);
+
+api_enum!(
+    /// `good_timer_unit`: unit of the payment time limit.
+    TimerUnit, "good_timer_unit", {
+        /// Minutes.
+        Min = "min",
+        /// Hours.
+        Hour = "hour",
+        /// Days.
+        Day = "day",
+    }
+);
+
+/// How one field type is read from JSON and written to the wire.
+trait Field: Sized {
+    fn from_json(name: &str, v: &Value) -> Result<Self>;
+    fn to_value(&self) -> Value;
+    fn check(&self, _name: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+fn wrong_type<T>(name: &str, expected: &str, v: &Value) -> Result<T> {
+    invalid(format!("{name} must be {expected}, got {}", v.type_name()))
+}
+
+impl Field for String {
+    fn from_json(name: &str, v: &Value) -> Result<String> {
+        match v {
+            Value::Str(s) => Ok(s.clone()),
+            // Ids such as good_quickpost_article are "text or integer".
+            Value::Int(i) => Ok(i.to_string()),
+            Value::UInt(u) => Ok(u.to_string()),
+            other => wrong_type(name, "a string", other),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::Str(self.clone())
+    }
+}
+
+impl Field for i64 {
+    fn from_json(name: &str, v: &Value) -> Result<i64> {
+        match v {
+            Value::Int(i) => Ok(*i),
+            Value::Str(s) => s.trim().parse().map_err(|_| {
+                Error::invalid(format!("{name} must be an integer, got {}", quote(s)))
+            }),
+            other => wrong_type(name, "an integer", other),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::Int(*self)
+    }
+    fn check(&self, name: &str) -> Result<()> {
+        if *self < 0 {
+            return invalid(format!("{name} must not be negative, got {self}"));
+        }
+        Ok(())
+    }
+}
+
+impl Field for f64 {
+    fn from_json(name: &str, v: &Value) -> Result<f64> {
+        match v {
+            Value::Int(i) => Ok(*i as f64),
+            Value::UInt(u) => Ok(*u as f64),
+            Value::Float(f) => Ok(*f),
+            // The seed's PHP passes amounts as strings ('5').
+            Value::Str(s) => {
+                let t = s.trim();
+                let numeric = !t.is_empty()
+                    && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                    && t.bytes().filter(|&b| b == b'.').count() <= 1
+                    && t.bytes().any(|b| b.is_ascii_digit());
+                match t.parse::<f64>() {
+                    Ok(f) if numeric => Ok(f),
+                    _ => invalid(format!("{name} must be a number, got {}", quote(s))),
+                }
+            }
+            other => wrong_type(name, "a number", other),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::Float(*self)
+    }
+    fn check(&self, name: &str) -> Result<()> {
+        if !self.is_finite() || *self < 0.0 {
+            return invalid(format!("{name} must be a non-negative number, got {self}"));
+        }
+        Ok(())
+    }
+}
+
+impl Field for bool {
+    fn from_json(name: &str, v: &Value) -> Result<bool> {
+        match v {
+            Value::Bool(b) => Ok(*b),
+            Value::Int(0) => Ok(false),
+            Value::Int(1) => Ok(true),
+            Value::Str(s) if s == "0" => Ok(false),
+            Value::Str(s) if s == "1" => Ok(true),
+            Value::Str(s) => invalid(format!("{name} {} is not one of 0, 1", quote(s))),
+            Value::Int(i) => invalid(format!("{name} {i} is not one of 0, 1")),
+            other => wrong_type(name, "0 or 1", other),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::Int(i64::from(*self))
+    }
+}
+
+macro_rules! enum_field {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn from_json(name: &str, v: &Value) -> Result<$t> {
+                match v {
+                    Value::Str(s) => <$t>::parse_for(name, s),
+                    other => wrong_type(name, &format!(
+                        "one of {}",
+                        <$t>::ALL.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", ")
+                    ), other),
+                }
+            }
+            fn to_value(&self) -> Value {
+                Value::Str(self.as_str().to_owned())
+            }
+        }
+    )*};
+}
+enum_field!(PostService, MailFormat, TimerUnit);
+
+macro_rules! good {
+    ($( $(#[doc = $doc:literal])* $field:ident : $ty:ty = $wire:literal, )*) => {
+        /// An UpdateGood request: the product `good_name` plus any of the
+        /// optional settings, each sent only when `Some`.
+        ///
+        /// Note: the service stores `good_sum` as 0 when it is omitted, so
+        /// always send the price. Build it with struct update syntax
+        /// (`Good { good_name: "x".into(), good_sum: Some(10.0), ..Default::default() }`)
+        /// or from JSON with [`Good::from_json`]. Plain data: `Send + Sync`.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct Good {
+            /// Id of an existing product (required).
+            pub good_name: String,
+            $( $(#[doc = $doc])* pub $field: Option<$ty>, )*
+        }
+
+        /// The wire names of every UpdateGood field, in the order they are sent.
+        pub const GOOD_FIELDS: &[&str] = &["good_name", $($wire),*];
+
+        impl Good {
+            /// Sets one optional field from JSON; false if `key` is not a field.
+            fn set(&mut self, key: &str, v: &Value) -> Result<bool> {
+                match key {
+                    $($wire => {
+                        self.$field = match v {
+                            Value::Null => None,
+                            v => Some(<$ty as Field>::from_json($wire, v)?),
+                        };
+                    })*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+
+            fn push_optional(&self, p: &mut Params) -> Result<()> {
+                $(if let Some(x) = &self.$field {
+                    Field::check(x, $wire)?;
+                    p.push($wire, Field::to_value(x));
+                })*
+                Ok(())
+            }
+        }
+    };
+}
+
+good! {
+    /// Product title (text).
+    good_title: String = "good_title",
+    /// Category id; the category must exist.
+    parent_id: i64 = "parent_id",
+    /// Price in roubles. Omitting it makes the service store 0.
+    good_sum: f64 = "good_sum",
+    /// Webhook URL called on payment.
+    good_api_url_notif: String = "good_api_url_notif",
+    /// Webhook URL called on a new order.
+    good_api_url_new_order: String = "good_api_url_new_order",
+    /// Redirect URL after a successful payment.
+    good_success_link: String = "good_success_link",
+    /// Mailing-group ids, comma separated (created if missing).
+    good_client_rassilki: String = "good_client_rassilki",
+    /// Cash on delivery only (physical goods).
+    good_nalozh_only: bool = "good_nalozh_only",
+    /// QuickPost article id (text or integer).
+    good_quickpost_article: String = "good_quickpost_article",
+    /// Delivery service.
+    good_post_service: PostService = "good_post_service",
+    /// Country ids, comma separated, with no spaces (e.g. `RUS,UKR`).
+    good_only_countries: String = "good_only_countries",
+    /// Download link.
+    good_download: String = "good_download",
+    /// Subject of the after-payment e-mail.
+    good_mail_subject: String = "good_mail_subject",
+    /// Format of the after-payment e-mail.
+    good_mail_format: MailFormat = "good_mail_format",
+    /// HTML body of the after-payment e-mail.
+    good_mail_body: String = "good_mail_body",
+    /// Text body of the after-payment e-mail.
+    good_mail_text: String = "good_mail_text",
+    /// First-level partner fee, roubles.
+    good_partner_fee: f64 = "good_partner_fee",
+    /// First-level partner fee, percent.
+    good_partner_fee_perc: f64 = "good_partner_fee_perc",
+    /// Second-level partner fee, roubles.
+    good_partner_pfee: f64 = "good_partner_pfee",
+    /// Second-level partner fee, percent.
+    good_partner_pfee_perc: f64 = "good_partner_pfee_perc",
+    /// Show in partner materials.
+    good_partner_show: bool = "good_partner_show",
+    /// Sales-letter URL (wire name `good_partner_SL_link`, capital letters).
+    good_partner_sl_link: String = "good_partner_SL_link",
+    /// Extra partner materials URL.
+    good_partner_addition_link: String = "good_partner_addition_link",
+    /// Note for partners.
+    good_partner_text: String = "good_partner_text",
+    /// HTML of the payment page (`#IMAGE#`, `#PRODUCT#`, `#PRICE#`, `#USD#`).
+    good_pay_text: String = "good_pay_text",
+    /// Payment time limit on.
+    good_timer: bool = "good_timer",
+    /// Unit of the payment time limit.
+    good_timer_unit: TimerUnit = "good_timer_unit",
+    /// Length of the payment time limit, in `good_timer_unit`s.
+    good_timer_duration: i64 = "good_timer_duration",
+    /// Use a short order link.
+    good_use_short: bool = "good_use_short",
+    /// Costs, roubles.
+    good_rashod: f64 = "good_rashod",
+    /// Costs, percent of the price.
+    good_rashod_perc: f64 = "good_rashod_perc",
+    /// Show in the catalogue.
+    good_publish: bool = "good_publish",
+}
+
+impl Good {
+    /// A request for product `good_name` with no optional field set.
+    pub fn new(good_name: impl Into<String>) -> Good {
+        Good {
+            good_name: good_name.into(),
+            ..Good::default()
+        }
+    }
+
+    /// Reads a JSON object of UpdateGood fields (`null` = not given).
+    ///
+    /// Unknown field names (field names are case-sensitive), duplicate
+    /// names, wrong types and values outside an enumeration are errors that
+    /// name the field.
+    pub fn from_json(json: &str) -> Result<Good> {
+        let map = match Value::from_json(json)? {
+            Value::Map(m) => m,
+            other => {
+                return invalid(format!(
+                    "the good must be a JSON object of UpdateGood fields, got {}",
+                    other.type_name()
+                ))
+            }
+        };
+        let mut good = Good::default();
+        let mut has_name = false;
+        for (key, v) in map.iter() {
+            if key == "good_name" {
+                if !matches!(v, Value::Null) {
+                    good.good_name = String::from_json("good_name", v)?;
+                    has_name = true;
+                }
+            } else if !good.set(key, v)? {
+                return Err(unknown_field(key));
+            }
+        }
+        if !has_name {
+            return invalid("good_name is required: the id of the product to update");
+        }
+        Ok(good)
+    }
+
+    /// The UpdateGood parameters, validated, in API order.
+    pub fn to_params(&self) -> Result<Params> {
+        if self.good_name.trim().is_empty() {
+            return invalid("good_name is required: the id of the product to update");
+        }
+        if let Some(c) = &self.good_only_countries {
+            if c.chars().any(char::is_whitespace) {
+                let fixed: String = c.chars().filter(|c| !c.is_whitespace()).collect();
+                return invalid(format!(
+                    "good_only_countries {} must not contain spaces: write {}",
+                    quote(c),
+                    quote(&fixed)
+                ));
+            }
+        }
+        if self.good_timer_duration == Some(0) {
+            return invalid("good_timer_duration must be at least 1");
+        }
+        let mut p = Params::with_capacity(GOOD_FIELDS.len());
+        p.push("good_name", self.good_name.as_str());
+        self.push_optional(&mut p)?;
+        Ok(p)
+    }
+}
+
+fn unknown_field(key: &str) -> Error {
+    let close = GOOD_FIELDS
+        .iter()
+        .find(|f| f.eq_ignore_ascii_case(key))
+        .or_else(|| GOOD_FIELDS.iter().find(|f| edit_distance(f, key) <= 2));
+    let hint = match close {
+        Some(f) => format!(" (did you mean '{f}'? field names are case-sensitive)"),
+        None => String::new(),
+    };
+    Error::invalid(format!("unknown UpdateGood field {}{hint}", quote(key)))
+}
+
+/// Levenshtein distance, for "did you mean" hints on short field names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl fmt::Display for Good {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "good {}", quote(&self.good_name))
+    }
+}
+
+impl FromStr for Good {
+    type Err = Error;
+    fn from_str(json: &str) -> Result<Good> {
+        Good::from_json(json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::encode;
+
+    /// The seed's `super_tovar`, every field.
+    pub(crate) const SUPER_TOVAR: &str = r#"{
+        "good_name": "super_tovar",
+        "good_title": "Супер набор из 10 DVD по приготовлению яичницы",
+        "parent_id": 111,
+        "good_sum": 999887,
+        "good_api_url_notif": "https://мойсайт.рф/мой_скрипт_приёма_заказов.php",
+        "good_api_url_new_order": "https://мойсайт.рф/мой_скрипт_оформления_заказов3.php",
+        "good_success_link": "https://мойсайт.рф/спасибо_за_покупку.php",
+        "good_client_rassilki": "second, clients_super_tovar",
+        "good_nalozh_only": 0,
+        "good_quickpost_article": 12345678,
+        "good_post_service": "quickpost",
+        "good_only_countries": "RUS,UKR",
+        "good_download": "https://мойсайт.рф/downloads/yaichnica_10dvd.zip",
+        "good_mail_subject": "Спасибо за покупку \"Супер набора из 10 DVD по приготовлению яичницы\"",
+        "good_mail_format": "text",
+        "good_mail_body": "",
+        "good_mail_text": "Спасибо за покупку! Ссылка для скачивания: {$download}",
+        "good_partner_fee": 90,
+        "good_partner_fee_perc": "5",
+        "good_partner_pfee": 10,
+        "good_partner_pfee_perc": "5",
+        "good_partner_show": 1,
+        "good_partner_SL_link": "https://мойсайт.рф/яичница_это_вкусно.html",
+        "good_partner_addition_link": "https://мойсайт.рф/banners.html",
+        "good_partner_text": "Рекламируйте быстрее, это хорошо покупают.",
+        "good_pay_text": "<h1>Оформление заказа</h1><p>#PRODUCT#</p><p>#PRICE#</p>",
+        "good_timer": 1,
+        "good_timer_unit": "day",
+        "good_timer_duration": 2,
+        "good_use_short": 0,
+        "good_rashod": 10,
+        "good_rashod_perc": 6,
+        "good_publish": 1
+    }"#;
+
+    #[test]
+    fn every_field_round_trips_in_order() {
+        let g = Good::from_json(SUPER_TOVAR).unwrap();
+        assert_eq!(g.good_post_service, Some(PostService::Quickpost));
+        assert_eq!(g.good_partner_fee_perc, Some(5.0));
+        assert_eq!(g.good_quickpost_article.as_deref(), Some("12345678"));
+        let p = g.to_params().unwrap();
+        let names: Vec<&str> = p.iter().map(|(k, _)| k).collect();
+        assert_eq!(names, GOOD_FIELDS);
+        let body = encode(&p).unwrap();
+        assert!(body.starts_with("good_name=super_tovar&good_title=%D0%A1"), "{body}");
+        assert!(body.contains("&good_sum=999887&"));
+        assert!(body.contains("&good_nalozh_only=0&"));
+        assert!(body.contains("&good_partner_SL_link=https%3A%2F%2F"));
+        assert!(body.ends_with("&good_rashod_perc=6&good_publish=1"));
+    }
+
+    #[test]
+    fn validation_messages() {
+        for (json, needle) in [
+            (r#"{"good_title":"x"}"#, "good_name is required"),
+            (r#"{"good_name":null}"#, "good_name is required"),
+            (r#"{"good_name":"x","good_partner_sl_link":"u"}"#, "did you mean 'good_partner_SL_link'"),
+            (r#"{"good_name":"x","good_titel":"u"}"#, "did you mean 'good_title'"),
+            (r#"{"good_name":"x","zzz":"u"}"#, "unknown UpdateGood field 'zzz'"),
+            (r#"{"good_name":"x","good_post_service":"dhl"}"#, "good_post_service 'dhl' is not one of none, quickpost, rps"),
+            (r#"{"good_name":"x","good_mail_format":"pdf"}"#, "good_mail_format 'pdf' is not one of html, text"),
+            (r#"{"good_name":"x","good_timer_unit":"week"}"#, "good_timer_unit 'week' is not one of min, hour, day"),
+            (r#"{"good_name":"x","good_timer":2}"#, "good_timer 2 is not one of 0, 1"),
+            (r#"{"good_name":"x","good_publish":"yes"}"#, "good_publish 'yes' is not one of 0, 1"),
+            (r#"{"good_name":"x","good_sum":"12abc"}"#, "good_sum must be a number"),
+            (r#"{"good_name":"x","good_sum":[1]}"#, "good_sum must be a number, got a list"),
+            (r#"{"good_name":"x","parent_id":1.5}"#, "parent_id must be an integer"),
+            (r#"{"good_name":"x","good_name":"y"}"#, "duplicate key"),
+            (r#"[1]"#, "must be a JSON object"),
+        ] {
+            let e = Good::from_json(json).unwrap_err();
+            assert!(e.to_string().contains(needle), "{json}: {e}");
+        }
+        let mut g = Good::new("x");
+        g.good_only_countries = Some("RUS, UKR".into());
+        let e = g.to_params().unwrap_err().to_string();
+        assert!(e.contains("must not contain spaces: write 'RUS,UKR'"), "{e}");
+        let mut g = Good::new("x");
+        g.good_sum = Some(-1.0);
+        assert!(g.to_params().unwrap_err().to_string().contains("non-negative"));
+        g.good_sum = Some(f64::INFINITY);
+        assert!(g.to_params().is_err());
+        assert!(Good::new(" ").to_params().is_err());
+    }
+
+    #[test]
+    fn nulls_mean_absent_and_flags_accept_booleans() {
+        let g = Good::from_json(r#"{"good_name":"x","good_title":null,"good_publish":true}"#).unwrap();
+        assert_eq!(g.good_title, None);
+        assert_eq!(encode(&g.to_params().unwrap()).unwrap(), "good_name=x&good_publish=1");
+    }
+
+    #[test]
+    fn distance() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+    }
+}
