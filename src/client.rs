@@ -46,7 +46,9 @@ impl fmt::Debug for Client {
 fn validate_login(login: &str) -> Result<()> {
     let ok = !login.is_empty()
         && login.len() <= 63
-        && login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !login.starts_with('-')
         && !login.ends_with('-');
     if !ok {
@@ -96,7 +98,9 @@ impl Client {
     pub fn new(login: &str, secret: &str, options: Options) -> Result<Client> {
         validate_login(login)?;
         if secret.is_empty() {
-            return invalid("secret is empty: pass the API key from your JustClick account (API section)");
+            return invalid(
+                "secret is empty: pass the API key from your JustClick account (API section)",
+            );
         }
         if secret.len() > MAX_SECRET_BYTES {
             return invalid(format!("secret is longer than {MAX_SECRET_BYTES} bytes"));
@@ -194,7 +198,10 @@ impl Client {
     }
 
     pub(crate) fn backoff(&self) -> (u32, Duration) {
-        (self.options.rate_limit_retries, self.options.rate_limit_backoff)
+        (
+            self.options.rate_limit_retries,
+            self.options.rate_limit_backoff,
+        )
     }
 }
 
@@ -207,7 +214,18 @@ mod tests {
         for ok in ["username", "a", "shop-1", &"a".repeat(63), "UPPER9"] {
             assert!(validate_login(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "-a", "a-", "evil.com/x?", "a.b", "a b", "логин", &"a".repeat(64), "a@b", "a:1"] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "evil.com/x?",
+            "a.b",
+            "a b",
+            "логин",
+            &"a".repeat(64),
+            "a@b",
+            "a:1",
+        ] {
             let e = validate_login(bad).unwrap_err().to_string();
             assert!(e.contains("not a valid JustClick login"), "{bad}: {e}");
         }
@@ -215,8 +233,14 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(validate_base_url("http://127.0.0.1:8089/").unwrap(), "http://127.0.0.1:8089");
-        assert_eq!(validate_base_url("https://h/prefix").unwrap(), "https://h/prefix");
+        assert_eq!(
+            validate_base_url("http://127.0.0.1:8089/").unwrap(),
+            "http://127.0.0.1:8089"
+        );
+        assert_eq!(
+            validate_base_url("https://h/prefix").unwrap(),
+            "https://h/prefix"
+        );
         for bad in [
             "ftp://h",
             "127.0.0.1:8089",
@@ -268,9 +292,14 @@ mod tests {
         assert_eq!(c.update_good(&Good::new("")).unwrap_err().kind(), IA);
         assert_eq!(c.call("Bad Method", &Params::new()).unwrap_err().kind(), IA);
         assert_eq!(
-            c.call("X", &Params::new().with("a.b", 1)).unwrap_err().kind(),
+            c.call("X", &Params::new().with("a.b", 1))
+                .unwrap_err()
+                .kind(),
             IA
         );
-        assert_eq!(c.delete_order("1").unwrap_err().kind(), crate::ErrorKind::Transport);
+        assert_eq!(
+            c.delete_order("1").unwrap_err().kind(),
+            crate::ErrorKind::Transport
+        );
     }
 }

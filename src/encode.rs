@@ -144,7 +144,8 @@ impl Value {
     /// Parses any JSON document into a `Value`, rejecting duplicate object
     /// keys (serde_json would silently keep the last one).
     pub fn from_json(json: &str) -> Result<Value> {
-        serde_json::from_str::<Value>(json).map_err(|e| Error::invalid(format!("malformed JSON: {e}")))
+        serde_json::from_str::<Value>(json)
+            .map_err(|e| Error::invalid(format!("malformed JSON: {e}")))
     }
 
     /// The JSON-ish type name used in error messages.
@@ -358,7 +359,11 @@ pub(crate) fn urlencode_into(s: &[u8], out: &mut Vec<u8>) {
 /// Renders a key path such as `goods[0][name]` for error messages.
 fn key_path(path: &[KeyPart<'_>], last: &str) -> String {
     let mut s = String::new();
-    for (i, part) in path.iter().chain(std::iter::once(&KeyPart::Name(last))).enumerate() {
+    for (i, part) in path
+        .iter()
+        .chain(std::iter::once(&KeyPart::Name(last)))
+        .enumerate()
+    {
         match (i, part) {
             (0, KeyPart::Name(n)) => s.push_str(n),
             (_, KeyPart::Name(n)) => {
@@ -533,16 +538,24 @@ mod tests {
             "bill_id=100000&status=sent&date=1362254400&rpo=10000000000000"
         );
         assert_eq!(
-            enc(&Params::new().with("email", "client@example.com").with("pay_status", "paid")),
+            enc(&Params::new()
+                .with("email", "client@example.com")
+                .with("pay_status", "paid")),
             "email=client%40example.com&pay_status=paid"
         );
         assert_eq!(enc(&Params::new().with("comment", "a*b")), "comment=a%2Ab");
-        assert_eq!(enc(&Params::new().with("comment", "~user")), "comment=%7Euser");
+        assert_eq!(
+            enc(&Params::new().with("comment", "~user")),
+            "comment=%7Euser"
+        );
         assert_eq!(
             enc(&Params::new().with("lead_name", "Иван Петров")),
             "lead_name=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2"
         );
-        assert_eq!(enc(&Params::new().with("comment", "hi 😀")), "comment=hi+%F0%9F%98%80");
+        assert_eq!(
+            enc(&Params::new().with("comment", "hi 😀")),
+            "comment=hi+%F0%9F%98%80"
+        );
         assert_eq!(
             enc(&Params::new()
                 .with("comment", "")
@@ -656,8 +669,14 @@ mod tests {
         assert!(Params::from_json(r#"{"m":{"b":1,"b":1}}"#).is_err());
         assert!(Params::from_json("null").unwrap().is_empty());
         assert!(Params::from_json("[]").unwrap().is_empty());
-        assert!(Params::from_json("[1]").unwrap_err().to_string().contains("a list"));
-        assert!(Params::from_json("{").unwrap_err().to_string().contains("malformed JSON"));
+        assert!(Params::from_json("[1]")
+            .unwrap_err()
+            .to_string()
+            .contains("a list"));
+        assert!(Params::from_json("{")
+            .unwrap_err()
+            .to_string()
+            .contains("malformed JSON"));
         assert!(Params::from_json("\"x\"").is_err());
     }
 

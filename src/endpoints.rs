@@ -144,7 +144,11 @@ pub(crate) fn update_order_status(
     }
     let needs_date = matches!(status, OrderStatus::Sent | OrderStatus::Paid);
     if needs_date && date.is_none() {
-        let what = if status == OrderStatus::Sent { "mailing" } else { "payment" };
+        let what = if status == OrderStatus::Sent {
+            "mailing"
+        } else {
+            "payment"
+        };
         return invalid(format!(
             "date is required for status '{status}' (UNIX timestamp of the {what})"
         ));
@@ -220,24 +224,44 @@ mod tests {
     #[test]
     fn status_messages() {
         let e = "shipped".parse::<OrderStatus>().unwrap_err();
-        assert_eq!(e.to_string(), "status 'shipped' is not one of sent, paid, return, cancel");
+        assert_eq!(
+            e.to_string(),
+            "status 'shipped' is not one of sent, paid, return, cancel"
+        );
         let e = "PAID".parse::<PayStatus>().unwrap_err();
-        assert_eq!(e.to_string(), "pay_status 'PAID' is not one of paid, waiting, cancel");
-        assert_eq!("return".parse::<OrderStatus>().unwrap(), OrderStatus::Return);
+        assert_eq!(
+            e.to_string(),
+            "pay_status 'PAID' is not one of paid, waiting, cancel"
+        );
+        assert_eq!(
+            "return".parse::<OrderStatus>().unwrap(),
+            OrderStatus::Return
+        );
     }
 
     #[test]
     fn update_order_status_rules() {
-        let p = update_order_status("100000", OrderStatus::Sent, Some(1362254400), Some("10000000000000"))
-            .unwrap();
+        let p = update_order_status(
+            "100000",
+            OrderStatus::Sent,
+            Some(1362254400),
+            Some("10000000000000"),
+        )
+        .unwrap();
         assert_eq!(
             encode(&p).unwrap(),
             "bill_id=100000&status=sent&date=1362254400&rpo=10000000000000"
         );
         let e = update_order_status("1", OrderStatus::Sent, None, Some("1")).unwrap_err();
-        assert!(e.to_string().contains("date is required for status 'sent'"), "{e}");
+        assert!(
+            e.to_string().contains("date is required for status 'sent'"),
+            "{e}"
+        );
         let e = update_order_status("1", OrderStatus::Paid, None, None).unwrap_err();
-        assert!(e.to_string().contains("date is required for status 'paid'"), "{e}");
+        assert!(
+            e.to_string().contains("date is required for status 'paid'"),
+            "{e}"
+        );
         let e = update_order_status("1", OrderStatus::Sent, Some(5), None).unwrap_err();
         assert!(e.to_string().contains("rpo"), "{e}");
         let e = update_order_status("1", OrderStatus::Sent, Some(5), Some(" ")).unwrap_err();
@@ -254,19 +278,41 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["client@example.com", "a.b+c@mail.ru", "иван@почта.рф", "x@sub.domain.org"] {
+        for ok in [
+            "client@example.com",
+            "a.b+c@mail.ru",
+            "иван@почта.рф",
+            "x@sub.domain.org",
+        ] {
             assert!(validate_email(ok).is_ok(), "{ok}");
         }
         for bad in [
-            "", " ", "plain", "@example.com", "a@", "a@b", "a@@b.ru", "a b@c.ru", "a@b..ru",
-            "a@.b.ru", "a@b.ru.", "a@b.ru\n", "a@b,ru.com",
+            "",
+            " ",
+            "plain",
+            "@example.com",
+            "a@",
+            "a@b",
+            "a@@b.ru",
+            "a b@c.ru",
+            "a@b..ru",
+            "a@.b.ru",
+            "a@b.ru.",
+            "a@b.ru\n",
+            "a@b,ru.com",
         ] {
             let e = validate_email(bad).unwrap_err();
             assert!(e.to_string().contains("email"), "{bad:?}: {e}");
         }
-        assert!(validate_email("").unwrap_err().to_string().contains("email is required"));
+        assert!(validate_email("")
+            .unwrap_err()
+            .to_string()
+            .contains("email is required"));
         let p = get_bills("client@example.com", Some(PayStatus::Paid)).unwrap();
-        assert_eq!(encode(&p).unwrap(), "email=client%40example.com&pay_status=paid");
+        assert_eq!(
+            encode(&p).unwrap(),
+            "email=client%40example.com&pay_status=paid"
+        );
     }
 
     #[test]

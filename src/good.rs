@@ -433,7 +433,10 @@ mod tests {
         let names: Vec<&str> = p.iter().map(|(k, _)| k).collect();
         assert_eq!(names, GOOD_FIELDS);
         let body = encode(&p).unwrap();
-        assert!(body.starts_with("good_name=super_tovar&good_title=%D0%A1"), "{body}");
+        assert!(
+            body.starts_with("good_name=super_tovar&good_title=%D0%A1"),
+            "{body}"
+        );
         assert!(body.contains("&good_sum=999887&"));
         assert!(body.contains("&good_nalozh_only=0&"));
         assert!(body.contains("&good_partner_SL_link=https%3A%2F%2F"));
@@ -445,17 +448,50 @@ mod tests {
         for (json, needle) in [
             (r#"{"good_title":"x"}"#, "good_name is required"),
             (r#"{"good_name":null}"#, "good_name is required"),
-            (r#"{"good_name":"x","good_partner_sl_link":"u"}"#, "did you mean 'good_partner_SL_link'"),
-            (r#"{"good_name":"x","good_titel":"u"}"#, "did you mean 'good_title'"),
-            (r#"{"good_name":"x","zzz":"u"}"#, "unknown UpdateGood field 'zzz'"),
-            (r#"{"good_name":"x","good_post_service":"dhl"}"#, "good_post_service 'dhl' is not one of none, quickpost, rps"),
-            (r#"{"good_name":"x","good_mail_format":"pdf"}"#, "good_mail_format 'pdf' is not one of html, text"),
-            (r#"{"good_name":"x","good_timer_unit":"week"}"#, "good_timer_unit 'week' is not one of min, hour, day"),
-            (r#"{"good_name":"x","good_timer":2}"#, "good_timer 2 is not one of 0, 1"),
-            (r#"{"good_name":"x","good_publish":"yes"}"#, "good_publish 'yes' is not one of 0, 1"),
-            (r#"{"good_name":"x","good_sum":"12abc"}"#, "good_sum must be a number"),
-            (r#"{"good_name":"x","good_sum":[1]}"#, "good_sum must be a number, got a list"),
-            (r#"{"good_name":"x","parent_id":1.5}"#, "parent_id must be an integer"),
+            (
+                r#"{"good_name":"x","good_partner_sl_link":"u"}"#,
+                "did you mean 'good_partner_SL_link'",
+            ),
+            (
+                r#"{"good_name":"x","good_titel":"u"}"#,
+                "did you mean 'good_title'",
+            ),
+            (
+                r#"{"good_name":"x","zzz":"u"}"#,
+                "unknown UpdateGood field 'zzz'",
+            ),
+            (
+                r#"{"good_name":"x","good_post_service":"dhl"}"#,
+                "good_post_service 'dhl' is not one of none, quickpost, rps",
+            ),
+            (
+                r#"{"good_name":"x","good_mail_format":"pdf"}"#,
+                "good_mail_format 'pdf' is not one of html, text",
+            ),
+            (
+                r#"{"good_name":"x","good_timer_unit":"week"}"#,
+                "good_timer_unit 'week' is not one of min, hour, day",
+            ),
+            (
+                r#"{"good_name":"x","good_timer":2}"#,
+                "good_timer 2 is not one of 0, 1",
+            ),
+            (
+                r#"{"good_name":"x","good_publish":"yes"}"#,
+                "good_publish 'yes' is not one of 0, 1",
+            ),
+            (
+                r#"{"good_name":"x","good_sum":"12abc"}"#,
+                "good_sum must be a number",
+            ),
+            (
+                r#"{"good_name":"x","good_sum":[1]}"#,
+                "good_sum must be a number, got a list",
+            ),
+            (
+                r#"{"good_name":"x","parent_id":1.5}"#,
+                "parent_id must be an integer",
+            ),
             (r#"{"good_name":"x","good_name":"y"}"#, "duplicate key"),
             (r#"[1]"#, "must be a JSON object"),
         ] {
@@ -465,10 +501,17 @@ mod tests {
         let mut g = Good::new("x");
         g.good_only_countries = Some("RUS, UKR".into());
         let e = g.to_params().unwrap_err().to_string();
-        assert!(e.contains("must not contain spaces: write 'RUS,UKR'"), "{e}");
+        assert!(
+            e.contains("must not contain spaces: write 'RUS,UKR'"),
+            "{e}"
+        );
         let mut g = Good::new("x");
         g.good_sum = Some(-1.0);
-        assert!(g.to_params().unwrap_err().to_string().contains("non-negative"));
+        assert!(g
+            .to_params()
+            .unwrap_err()
+            .to_string()
+            .contains("non-negative"));
         g.good_sum = Some(f64::INFINITY);
         assert!(g.to_params().is_err());
         assert!(Good::new(" ").to_params().is_err());
@@ -476,9 +519,13 @@ mod tests {
 
     #[test]
     fn nulls_mean_absent_and_flags_accept_booleans() {
-        let g = Good::from_json(r#"{"good_name":"x","good_title":null,"good_publish":true}"#).unwrap();
+        let g =
+            Good::from_json(r#"{"good_name":"x","good_title":null,"good_publish":true}"#).unwrap();
         assert_eq!(g.good_title, None);
-        assert_eq!(encode(&g.to_params().unwrap()).unwrap(), "good_name=x&good_publish=1");
+        assert_eq!(
+            encode(&g.to_params().unwrap()).unwrap(),
+            "good_name=x&good_publish=1"
+        );
     }
 
     #[test]

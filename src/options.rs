@@ -200,10 +200,20 @@ mod tests {
 
     #[test]
     fn defaults() {
-        for j in [None, Some(""), Some("null"), Some("{}"), Some("[]"), Some(" ")] {
+        for j in [
+            None,
+            Some(""),
+            Some("null"),
+            Some("{}"),
+            Some("[]"),
+            Some(" "),
+        ] {
             assert_eq!(Options::from_json(j).unwrap(), Options::default());
         }
-        assert_eq!(Options::default().user_agent, format!("justclick/{}", env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            Options::default().user_agent,
+            format!("justclick/{}", env!("CARGO_PKG_VERSION"))
+        );
     }
 
     #[test]

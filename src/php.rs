@@ -25,7 +25,10 @@ pub fn urldecode(s: &[u8]) -> Vec<u8> {
     while i < s.len() {
         match s[i] {
             b'+' => out.push(b' '),
-            b'%' => match (s.get(i + 1).copied().and_then(hex), s.get(i + 2).copied().and_then(hex)) {
+            b'%' => match (
+                s.get(i + 1).copied().and_then(hex),
+                s.get(i + 2).copied().and_then(hex),
+            ) {
                 (Some(h), Some(l)) => {
                     out.push(h << 4 | l);
                     i += 2;
@@ -105,7 +108,11 @@ fn register(root: &mut Params, raw_name: &[u8], value: String) {
                         if indexes.is_empty() {
                             var.push(b'_');
                             for &b in &name[index_start..] {
-                                var.push(if matches!(b, b' ' | b'.' | b'[') { b'_' } else { b });
+                                var.push(if matches!(b, b' ' | b'.' | b'[') {
+                                    b'_'
+                                } else {
+                                    b
+                                });
                             }
                         }
                         break;
@@ -225,7 +232,10 @@ mod tests {
             ("a[x=1&b=2", "a_x=1&b=2"),
             ("a%00b=1", "a=1"),
             ("a[x%00y]=1", "a_x=1"),
-            ("a[]=1&a[]=2&a[5]=3&a[]=4", "a%5B0%5D=1&a%5B1%5D=2&a%5B5%5D=3&a%5B6%5D=4"),
+            (
+                "a[]=1&a[]=2&a[5]=3&a[]=4",
+                "a%5B0%5D=1&a%5B1%5D=2&a%5B5%5D=3&a%5B6%5D=4",
+            ),
             ("x=1&x=2&y=3&x=4", "x=4&y=3"),
             ("a[5]=1&a[05]=2", "a%5B5%5D=1&a%5B05%5D=2"),
             ("a=1&a[x]=2", "a%5Bx%5D=2"),
@@ -245,7 +255,10 @@ mod tests {
         let p = Params::new()
             .with("bill_id", "100000")
             .with("lead_name", "Иван + 😀 & = %")
-            .with("goods", Value::List(vec![Value::from("a"), Value::Null, Value::from(2)]))
+            .with(
+                "goods",
+                Value::List(vec![Value::from("a"), Value::Null, Value::from(2)]),
+            )
             .with("m", Params::new().with("x.y z", true).with("7", 1.5));
         let body = encode(&p).unwrap();
         assert_eq!(encode_lenient(&parse_query(body.as_bytes())), body);

@@ -55,7 +55,11 @@ pub(crate) fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
                 json_type(other)
             )))
         }
-        None => return Err(Error::BadResponse("response has no 'error_text' field".into())),
+        None => {
+            return Err(Error::BadResponse(
+                "response has no 'error_text' field".into(),
+            ))
+        }
     };
     if !verify_response(&code_text, text, hash, secret) {
         return Err(Error::BadSignature(
@@ -91,7 +95,10 @@ fn error_code(v: Option<&Json>) -> Result<(i64, String)> {
         // PHP code may hand the code over as a string; it is hashed as sent.
         Some(Json::String(s)) => {
             let digits = s.strip_prefix('-').unwrap_or(s);
-            if !digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            if !digits.is_empty()
+                && digits.len() <= 18
+                && digits.bytes().all(|b| b.is_ascii_digit())
+            {
                 Ok((s.parse().expect("checked digits"), s.clone()))
             } else {
                 Err(Error::BadResponse(format!(
@@ -104,7 +111,9 @@ fn error_code(v: Option<&Json>) -> Result<(i64, String)> {
             "response 'error_code' is {}, not a number",
             json_type(other)
         ))),
-        None => Err(Error::BadResponse("response has no 'error_code' field".into())),
+        None => Err(Error::BadResponse(
+            "response has no 'error_code' field".into(),
+        )),
     }
 }
 
@@ -210,15 +219,28 @@ mod tests {
     #[test]
     fn signature_problems() {
         let good = hash("0", "OK");
-        assert_eq!(kind(r#"{"error_code":0,"error_text":"OK"}"#), ErrorKind::BadSignature);
-        assert_eq!(kind(r#"{"error_code":0,"error_text":"OK","hash":5}"#), ErrorKind::BadSignature);
-        assert_eq!(kind(r#"{"error_code":0,"error_text":"OK","hash":null}"#), ErrorKind::BadSignature);
+        assert_eq!(
+            kind(r#"{"error_code":0,"error_text":"OK"}"#),
+            ErrorKind::BadSignature
+        );
+        assert_eq!(
+            kind(r#"{"error_code":0,"error_text":"OK","hash":5}"#),
+            ErrorKind::BadSignature
+        );
+        assert_eq!(
+            kind(r#"{"error_code":0,"error_text":"OK","hash":null}"#),
+            ErrorKind::BadSignature
+        );
         // Replay: a valid hash of another answer.
         let replay = format!(r#"{{"error_code":0,"error_text":"Заказ удален","hash":"{good}"}}"#);
         assert_eq!(kind(&replay), ErrorKind::BadSignature);
-        let upper = format!(r#"{{"error_code":0,"error_text":"OK","hash":"{}"}}"#, good.to_uppercase());
+        let upper = format!(
+            r#"{{"error_code":0,"error_text":"OK","hash":"{}"}}"#,
+            good.to_uppercase()
+        );
         assert_eq!(kind(&upper), ErrorKind::BadSignature);
-        let magic = r#"{"error_code":0,"error_text":"OK","hash":"0e462097431906509019562988736854"}"#;
+        let magic =
+            r#"{"error_code":0,"error_text":"OK","hash":"0e462097431906509019562988736854"}"#;
         assert_eq!(kind(magic), ErrorKind::BadSignature);
         // A forged API error is not reported as an API error.
         let forged = format!(r#"{{"error_code":4,"error_text":"incorrect hash","hash":"{good}"}}"#);
@@ -244,18 +266,31 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert_eq!(kind(&deep), ErrorKind::BadResponse);
         let bad_utf8 = b"{\"error_code\":0,\"error_text\":\"\xff\xfe\",\"hash\":\"x\"}";
-        assert_eq!(parse(bad_utf8, &secret()).unwrap_err().kind(), ErrorKind::BadResponse);
-        let msg = parse(b"<!DOCTYPE html><p>hi", &secret()).unwrap_err().to_string();
+        assert_eq!(
+            parse(bad_utf8, &secret()).unwrap_err().kind(),
+            ErrorKind::BadResponse
+        );
+        let msg = parse(b"<!DOCTYPE html><p>hi", &secret())
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("HTML page"), "{msg}");
     }
 
     #[test]
     fn bills_normalization() {
-        assert_eq!(normalize_bills(Some(serde_json::json!([]))).unwrap(), serde_json::json!({}));
+        assert_eq!(
+            normalize_bills(Some(serde_json::json!([]))).unwrap(),
+            serde_json::json!({})
+        );
         assert_eq!(normalize_bills(None).unwrap(), serde_json::json!({}));
-        let v = normalize_bills(Some(serde_json::json!({"258367": [], "5": {"1": {"good_name": "x"}}})))
-            .unwrap();
-        assert_eq!(v, serde_json::json!({"258367": {}, "5": {"1": {"good_name": "x"}}}));
+        let v = normalize_bills(Some(
+            serde_json::json!({"258367": [], "5": {"1": {"good_name": "x"}}}),
+        ))
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"258367": {}, "5": {"1": {"good_name": "x"}}})
+        );
         let v = normalize_bills(Some(serde_json::json!([{"7": {}}]))).unwrap();
         assert_eq!(v, serde_json::json!({"0": {"7": {}}}));
         assert!(normalize_bills(Some(serde_json::json!("x"))).is_err());

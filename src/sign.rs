@@ -103,14 +103,20 @@ mod tests {
                 "bill_id=100000&status=sent&date=1362254400&rpo=10000000000000",
                 "92cea5ba30b463b8c3b234e3d2945e65",
             ),
-            ("email=client%40example.com&pay_status=paid", "2c3d9dc223ab2bb2f88d960e6746743e"),
+            (
+                "email=client%40example.com&pay_status=paid",
+                "2c3d9dc223ab2bb2f88d960e6746743e",
+            ),
             ("comment=a%2Ab", "1df2230ce1a1d2842fa6cda0181ef840"),
             ("comment=%7Euser", "f2635528a785d7704cfb1f135ead3c49"),
             (
                 "lead_name=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2",
                 "8f0c516ad3ddb8f03071a1e209f14d33",
             ),
-            ("comment=hi+%F0%9F%98%80", "b89763c2b5336d21b9b312b348956259"),
+            (
+                "comment=hi+%F0%9F%98%80",
+                "b89763c2b5336d21b9b312b348956259",
+            ),
             ("comment=&bill_id=1", "66a71371a113454c5ceeb0a5175eecb4"),
         ] {
             assert_eq!(req(body), hash, "{body}");
@@ -122,11 +128,23 @@ mod tests {
         for (code, text, hash) in [
             ("0", "OK", "cf2b10a8fd707c6d14f496e19503b0a1"),
             ("4", "incorrect hash", "b8f771a9288da73672a86714fb3ebb68"),
-            ("1", "Ошибка авторизации", "ae94b656f03a4d9fc89159cfa1d4329d"),
+            (
+                "1",
+                "Ошибка авторизации",
+                "ae94b656f03a4d9fc89159cfa1d4329d",
+            ),
             ("0", "Заказ удален", "a4d452d0be692c65e35717d481cd1ffb"),
         ] {
-            assert!(verify_response(code, text, hash, &secret()), "{code} {text}");
-            assert!(!verify_response(code, text, &hash.to_uppercase(), &secret()));
+            assert!(
+                verify_response(code, text, hash, &secret()),
+                "{code} {text}"
+            );
+            assert!(!verify_response(
+                code,
+                text,
+                &hash.to_uppercase(),
+                &secret()
+            ));
             assert!(!verify_response(code, text, &hash[..31], &secret()));
             assert!(!verify_response(code, "other", hash, &secret()));
         }

@@ -73,7 +73,11 @@ impl Transport {
             .proxy(proxy)
             .tls_config(tls)
             .build();
-        let agent = Agent::with_parts(config, DefaultConnector::default(), CachingResolver::default());
+        let agent = Agent::with_parts(
+            config,
+            DefaultConnector::default(),
+            CachingResolver::default(),
+        );
         Ok(Transport {
             agent,
             max_response_bytes: o.max_response_bytes,
@@ -166,6 +170,17 @@ enum Phase {
 fn map_error(e: ureq::Error, host: &str, phase: Phase) -> Error {
     use std::io::ErrorKind as Io;
     let timeout = |what: String| Error::Timeout(format!("request to {host} timed out ({what})"));
+    let tls_failure = |t: &dyn std::fmt::Display| {
+        Error::Transport(format!(
+            "TLS handshake with {host} failed: {t} (certificates are always verified; add the server's CA with the 'ca_file' option)"
+        ))
+    };
+    // rustls errors during the handshake arrive wrapped in an io::Error.
+    if let ureq::Error::Io(io) = &e {
+        if let Some(t) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            return tls_failure(t);
+        }
+    }
     match e {
         ureq::Error::Timeout(t) => timeout(t.to_string()),
         ureq::Error::Io(io) if matches!(io.kind(), Io::TimedOut | Io::WouldBlock) => {
@@ -178,9 +193,7 @@ fn map_error(e: ureq::Error, host: &str, phase: Phase) -> Error {
             "response body from {host} is malformed or truncated: {p}"
         )),
         ureq::Error::HostNotFound => Error::Transport(format!("could not resolve host {host}")),
-        ureq::Error::ConnectionFailed => {
-            Error::Transport(format!("could not connect to {host}"))
-        }
+        ureq::Error::ConnectionFailed => Error::Transport(format!("could not connect to {host}")),
         ureq::Error::Io(io) => match io.kind() {
             Io::ConnectionRefused => {
                 Error::Transport(format!("could not connect to {host}: connection refused"))
@@ -192,9 +205,7 @@ fn map_error(e: ureq::Error, host: &str, phase: Phase) -> Error {
             }
             _ => Error::Transport(format!("I/O error talking to {host}: {io}")),
         },
-        ureq::Error::Rustls(t) => Error::Transport(format!(
-            "TLS handshake with {host} failed: {t} (certificates are always verified; add the server's CA with the 'ca_file' option)"
-        )),
+        ureq::Error::Rustls(t) => tls_failure(&t),
         ureq::Error::Tls(t) => Error::Transport(format!("TLS error with {host}: {t}")),
         ureq::Error::Protocol(p) => {
             Error::Transport(format!("malformed HTTP exchange with {host}: {p}"))
@@ -288,14 +299,22 @@ impl Resolver for CachingResolver {
         let port = authority
             .port_u16()
             .unwrap_or(if scheme.as_str() == "https" { 443 } else { 80 });
-        let host = authority.host().trim_start_matches('[').trim_end_matches(']');
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
         if let Ok(ip) = host.parse::<IpAddr>() {
             let mut out = self.empty();
             out.push(SocketAddr::new(ip, port));
             return Ok(out);
         }
         let key = format!("{host}:{port}");
-        if let Some((at, addrs)) = self.cache.lock().map_err(|_| ureq::Error::HostNotFound)?.get(&key) {
+        if let Some((at, addrs)) = self
+            .cache
+            .lock()
+            .map_err(|_| ureq::Error::HostNotFound)?
+            .get(&key)
+        {
             if at.elapsed() < DNS_TTL {
                 return Ok(addrs.clone());
             }
@@ -321,16 +340,25 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let missing = dir.join("missing.pem");
         let err = bundled_plus_file(&missing).unwrap_err().to_string();
-        assert!(err.contains("cannot read") && err.contains("missing.pem"), "{err}");
+        assert!(
+            err.contains("cannot read") && err.contains("missing.pem"),
+            "{err}"
+        );
         let empty = dir.join("empty.pem");
         std::fs::write(&empty, "hello").unwrap();
         let err = bundled_plus_file(&empty).unwrap_err().to_string();
         assert!(err.contains("contains no PEM certificate"), "{err}");
         let junk = dir.join("junk.pem");
-        std::fs::write(&junk, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
-            .unwrap();
+        std::fs::write(
+            &junk,
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
         let err = bundled_plus_file(&junk).unwrap_err().to_string();
-        assert!(err.contains("not usable as a CA") || err.contains("not a valid PEM"), "{err}");
+        assert!(
+            err.contains("not usable as a CA") || err.contains("not a valid PEM"),
+            "{err}"
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 

@@ -1,0 +1,63 @@
+//! Shared helpers for the integration tests: an in-process sandbox on an
+//! ephemeral loopback port and clients pointed at it.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use justclick::sandbox::{Config, Fault, FaultConfig, Sandbox};
+use justclick::{Client, Options, ProxySetting};
+
+pub const LOGIN: &str = "demo";
+pub const SECRET: &str = "Xq7-test-secret-0123456789abcdef";
+
+pub fn sandbox() -> Sandbox {
+    Sandbox::start(Config {
+        login: LOGIN.into(),
+        secret: SECRET.into(),
+        ..Config::default()
+    })
+    .expect("sandbox starts")
+}
+
+pub fn tls_sandbox() -> Sandbox {
+    Sandbox::start(Config {
+        login: LOGIN.into(),
+        secret: SECRET.into(),
+        tls: true,
+        ..Config::default()
+    })
+    .expect("tls sandbox starts")
+}
+
+pub fn options(sb: &Sandbox) -> Options {
+    Options {
+        base_url: Some(sb.base_url()),
+        proxy: ProxySetting::Direct,
+        timeout: Duration::from_secs(10),
+        ..Options::default()
+    }
+}
+
+pub fn client(sb: &Sandbox) -> Client {
+    Client::new(LOGIN, SECRET, options(sb)).expect("client builds")
+}
+
+pub fn fault(sb: &Sandbox, mode: Fault) {
+    sb.set_fault(FaultConfig {
+        mode,
+        ..FaultConfig::default()
+    });
+}
+
+/// Writes `pem` to a fresh temporary file and returns its path.
+pub fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "justclick-test-{}-{}",
+        std::process::id(),
+        name.replace('/', "_")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
