@@ -159,9 +159,7 @@ impl Client {
     /// good_title}}}` (PHP's `[]` becomes `{}`). A customer without orders is
     /// an API error (the service answers code 400).
     pub fn get_bills(&self, email: &str, pay_status: Option<PayStatus>) -> Result<Response> {
-        let mut r = self.send("GetBills", &endpoints::get_bills(email, pay_status)?)?;
-        r.result = Some(response::normalize_bills(r.result.take())?);
-        Ok(r)
+        self.send("GetBills", &endpoints::get_bills(email, pay_status)?)
     }
 
     /// UpdateGood: replaces the given settings of product `good.good_name`.
@@ -173,7 +171,9 @@ impl Client {
 
     /// Any other method (`AddLeadToGroup`, `GetAllGoods`, ...), signed the
     /// same way. `method` must be letters and digits; `params` are sent
-    /// exactly as given, in order (nested maps/lists as `key[sub]`).
+    /// exactly as given, in order (nested maps/lists as `key[sub]`), with no
+    /// endpoint-specific validation. A `GetBills` result is normalized to an
+    /// object as in [`Client::get_bills`].
     pub fn call(&self, method: &str, params: &Params) -> Result<Response> {
         validate_method(method)?;
         self.send(method, params)
@@ -194,7 +194,12 @@ impl Client {
         url.push_str("/api/");
         url.push_str(method);
         let reply = self.transport.post_form(&url, &body)?;
-        response::parse(&reply.body, &self.secret)
+        let mut r = response::parse(&reply.body, &self.secret)?;
+        if method == "GetBills" {
+            // Same shape whether it came through get_bills() or call().
+            r.result = Some(response::normalize_bills(r.result.take())?);
+        }
+        Ok(r)
     }
 
     pub(crate) fn backoff(&self) -> (u32, Duration) {

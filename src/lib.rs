@@ -20,6 +20,7 @@
 
 #![deny(missing_docs)]
 
+mod batch;
 mod client;
 mod encode;
 mod endpoints;
@@ -35,6 +36,7 @@ mod transport;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
+pub use batch::{BatchCall, MAX_BATCH, MAX_CONCURRENCY, RATE_LIMIT_CODE};
 pub use client::Client;
 pub use encode::{encode, encode_lenient, Params, Value, MAX_BODY_BYTES, MAX_DEPTH};
 pub use endpoints::{OrderStatus, PayStatus};

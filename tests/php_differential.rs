@@ -121,7 +121,8 @@ fn random_key(rng: &mut Rng, nested: bool) -> String {
         if nested && rng.below(4) == 0 {
             // Nested keys may contain '.' and spaces; PHP keeps them there.
             const NESTED: &[&str] = &[".", " x", "a.b", "0", "05", "-3"];
-            k.push_str(*rng.pick(NESTED));
+            let piece: &&str = rng.pick(NESTED);
+            k.push_str(piece);
         }
         if !k.is_empty() && (nested || k != "hash") && k != " " {
             return k;

@@ -61,3 +61,4 @@ pub fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
     std::fs::write(&path, contents).unwrap();
     path
 }
+pub mod c;

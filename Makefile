@@ -1,0 +1,84 @@
+# justclick: the two commands a user needs are `make demo` and `make test`.
+# Everything else here is a building block of those, or install/bench/fuzz.
+
+CARGO    ?= cargo
+PREFIX   ?= /usr/local
+PROFILE  ?= release
+VERSION  := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+MAJOR    := $(firstword $(subst ., ,$(VERSION)))
+
+ifeq ($(PROFILE),release)
+PROFILE_FLAG := --release
+else
+PROFILE_FLAG :=
+endif
+
+.PHONY: all build demo test test-rust test-php test-python test-fuzz lint header install bench fuzz deps clean
+
+all: build
+
+## build: the release library (no sandbox code) in target/release
+build:
+	$(CARGO) build --release --lib
+
+## demo: build, start the sandbox, run the C and PHP examples against it
+demo:
+	$(CARGO) build --release --features sandbox
+	examples/demo.sh
+
+## test: every suite (Rust, C/C++ under valgrind and sanitizers, PHP, Python, fuzz smoke)
+test: lint test-rust test-php test-python test-fuzz
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets --features sandbox -- -D warnings
+
+test-rust:
+	$(CARGO) build --features sandbox
+	$(CARGO) test --features sandbox
+
+test-php:
+	$(CARGO) build --features sandbox
+	examples/php/run-tests.sh
+
+test-python:
+	$(CARGO) build --features sandbox
+	examples/python/run-tests.sh
+
+test-fuzz:
+	fuzz/smoke.sh
+
+## header: regenerate include/justclick.h and include/justclick_php.h
+header:
+	JUSTCLICK_BLESS=1 $(CARGO) test --features sandbox --test header
+
+## install: library, headers and justclick.pc under $(PREFIX)
+##   make install PREFIX=/opt/justclick   (PROFILE=debug FEATURES=sandbox for tests)
+install:
+	$(CARGO) build $(PROFILE_FLAG) --lib $(if $(FEATURES),--features $(FEATURES))
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 0755 target/$(PROFILE)/libjustclick.so $(DESTDIR)$(PREFIX)/lib/libjustclick.so.$(VERSION)
+	ln -sf libjustclick.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libjustclick.so.$(MAJOR)
+	ln -sf libjustclick.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libjustclick.so
+	install -m 0644 target/$(PROFILE)/libjustclick.a $(DESTDIR)$(PREFIX)/lib/libjustclick.a
+	install -m 0644 include/justclick.h include/justclick_php.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' justclick.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/justclick.pc
+	@echo "installed in $(DESTDIR)$(PREFIX); build with: cc app.c \$$(PKG_CONFIG_PATH=$(PREFIX)/lib/pkgconfig pkg-config --cflags --libs justclick)"
+
+## bench: the benchmark harness (prints ratios; see README)
+bench:
+	$(CARGO) build --release --features sandbox
+	examples/bench/run.sh
+
+## fuzz: every fuzz target for FUZZ_SECONDS (default 600) each
+fuzz:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} fuzz/run.sh
+
+## deps: the Debian packages the demo and the tests need (run as root)
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		gcc g++ make pkg-config php-cli php-fpm libfcgi-bin phpunit valgrind python3 python3-pytest
+
+clean:
+	$(CARGO) clean
