@@ -43,7 +43,7 @@ pub use endpoints::{OrderStatus, PayStatus};
 pub use error::{Error, ErrorKind, Result};
 pub use good::{Good, MailFormat, PostService, TimerUnit, GOOD_FIELDS};
 pub use options::{Options, ProxySetting, DEFAULT_USER_AGENT, OPTION_NAMES};
-pub use response::Response;
+pub use response::{parse as parse_response, Response};
 pub use sign::{request_hash, response_hash, verify_response, Secret};
 
 /// The crate version (also returned by the C `jc_version()`).

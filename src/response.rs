@@ -19,8 +19,14 @@ pub struct Response {
     pub result: Option<Json>,
 }
 
-/// Parses and verifies a response body.
-pub(crate) fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
+/// Parses and verifies a JustClick response body with the account's secret.
+///
+/// This is what every call does with the body of an HTTP 200 answer; it is
+/// public for callers that receive bodies some other way. The signature is
+/// checked before anything else is read: a missing or wrong `hash` is
+/// [`Error::BadSignature`], `error_code != 0` is [`Error::Api`]. Any byte
+/// string is handled without panicking.
+pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
     let mut obj = match serde_json::from_slice::<Json>(body) {
         Ok(Json::Object(map)) => map,
         Ok(other) => {
