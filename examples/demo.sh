@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The demo behind `make demo`: starts the local JustClick sandbox over HTTPS
+# (fresh test CA, certificate verified), runs the C example and the PHP
+# example against it, and stops the sandbox. Expects the release build that
+# `make demo` makes first (library + sandbox binary).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+
+fail() { echo "demo: $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || fail "'$1' not found: install the Debian package $2 (or run 'make deps' as root)"; }
+need "${CC:-cc}" gcc
+need php php-cli
+php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || fail "PHP's FFI extension is missing: install php-cli (Debian builds it in)"
+
+lib="$repo/target/release/libjustclick.so"
+sandbox="$repo/target/release/justclick-sandbox"
+[ -f "$lib" ] && [ -x "$sandbox" ] || fail "release build missing: run 'make demo' (it builds them)"
+
+work=$(mktemp -d)
+sandbox_pid=""
+cleanup() {
+    exec 3>&- 2>/dev/null || true          # closing its stdin stops the sandbox
+    if [ -n "$sandbox_pid" ]; then
+        wait "$sandbox_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The loader looks for the SONAME libjustclick.so.0; give the examples a
+# private directory with that name instead of installing anything.
+mkdir -p "$work/lib"
+ln -s "$lib" "$work/lib/libjustclick.so"
+ln -s "$lib" "$work/lib/libjustclick.so.0"
+
+secret="demo-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+mkfifo "$work/stdin"
+"$sandbox" --port 0 --login demo --secret "$secret" --tls --ca-out "$work/ca.pem" \
+    --exit-on-stdin-eof <"$work/stdin" >"$work/sandbox.out" 2>"$work/sandbox.err" &
+sandbox_pid=$!
+exec 3>"$work/stdin"
+for _ in $(seq 100); do
+    grep -q '^ca_file ' "$work/sandbox.out" 2>/dev/null && break
+    kill -0 "$sandbox_pid" 2>/dev/null || fail "sandbox did not start: $(cat "$work/sandbox.err")"
+    sleep 0.05
+done
+url=$(sed -n 's/^listening on //p' "$work/sandbox.out")
+[ -n "$url" ] || fail "sandbox did not print its address"
+
+export JUSTCLICK_LOGIN=demo JUSTCLICK_SECRET="$secret" JUSTCLICK_BASE_URL="$url" \
+       JUSTCLICK_CA_FILE="$work/ca.pem" JUSTCLICK_LIB="$lib"
+
+reset_sandbox() {
+    php -r '$ctx = stream_context_create(["http" => ["method" => "POST"], "ssl" => ["cafile" => $argv[2]]]);
+            if (file_get_contents($argv[1] . "/__sandbox/reset", false, $ctx) === false) exit(1);' \
+        "$url" "$JUSTCLICK_CA_FILE"
+}
+
+echo "== justclick $(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1) demo"
+echo "   sandbox: $url (HTTPS, certificate verified against its test CA)"
+echo
+
+echo "== C example (examples/c/example.c)"
+"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -O2 -I"$repo/include" examples/c/example.c \
+    -o "$work/example-c" -L"$work/lib" -ljustclick -Wl,-rpath,"$work/lib" -pthread
+"$work/example-c"
+echo
+
+reset_sandbox
+echo "== PHP example (examples/php/example.php, PHP FFI)"
+php examples/php/example.php
+echo
+
+echo "== done: both examples ran against the sandbox; it is stopped now."
