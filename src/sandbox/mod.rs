@@ -931,14 +931,19 @@ fn handle_admin(shared: &Shared, req: &Request) -> Action {
             *lock(&shared.fault) = shared.config.fault.clone();
             ok(json!({"ok": true}))
         }
-        ("POST", "/__sandbox/fault") => match parse_fault_form(&req.body, &lock(&shared.fault)) {
-            Ok(cfg) => {
-                let v = json!({"ok": true, "mode": cfg.mode.name(), "rate": cfg.rate});
-                *lock(&shared.fault) = cfg;
-                ok(v)
+        ("POST", "/__sandbox/fault") => {
+            // Clone first: a guard in the match scrutinee would live through
+            // the arms, and locking again there would deadlock.
+            let current = lock(&shared.fault).clone();
+            match parse_fault_form(&req.body, &current) {
+                Ok(cfg) => {
+                    let v = json!({"ok": true, "mode": cfg.mode.name(), "rate": cfg.rate});
+                    *lock(&shared.fault) = cfg;
+                    ok(v)
+                }
+                Err(e) => bad(e),
             }
-            Err(e) => bad(e),
-        },
+        }
         ("GET", "/") => Action::Send(
             http_response(
                 200,

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The Python binding's tests (pytest) against the sandbox; `make test-python`
+# runs this after `cargo build --features sandbox`.
+#
+#   examples/python/run-tests.sh [pytest arguments]
+#
+# Uses $PYTHON if set, else the first python3 (on PATH, then /usr/bin) that
+# has pytest. Fails, naming the package to install, when a tool is missing.
+set -euo pipefail
+
+here=${BASH_SOURCE[0]%/*}
+[[ "$here" == "${BASH_SOURCE[0]}" ]] && here=.
+cd "$here/../.."
+root=$PWD
+
+candidates=()
+if [[ -n "${PYTHON:-}" ]]; then
+    if ! command -v "$PYTHON" >/dev/null 2>&1; then
+        echo "run-tests.sh: PYTHON=$PYTHON is not an executable: install Debian's python3 package (apt-get install python3 python3-pytest) or fix PYTHON" >&2
+        exit 1
+    fi
+    candidates=("$PYTHON")
+else
+    if command -v python3 >/dev/null 2>&1; then candidates+=("$(command -v python3)"); fi
+    if [[ -x /usr/bin/python3 ]]; then candidates+=(/usr/bin/python3); fi
+fi
+if [[ ${#candidates[@]} -eq 0 ]]; then
+    echo "run-tests.sh: python3 not found: install Debian's python3 package (apt-get install python3 python3-pytest)" >&2
+    exit 1
+fi
+
+python=""
+for c in "${candidates[@]}"; do
+    if "$c" -c 'import pytest' >/dev/null 2>&1; then
+        python=$c
+        break
+    fi
+done
+if [[ -z "$python" ]]; then
+    echo "run-tests.sh: pytest is not installed for ${candidates[*]}: install Debian's python3-pytest (apt-get install python3-pytest) or run 'pip install pytest'" >&2
+    exit 1
+fi
+
+lib="$root/target/debug/libjustclick.so"
+sandbox="$root/target/debug/justclick-sandbox"
+for f in "$lib" "$sandbox"; do
+    if [[ ! -f "$f" ]]; then
+        echo "run-tests.sh: $f is missing: run 'cargo build --features sandbox' first (or 'make test-python')" >&2
+        exit 1
+    fi
+done
+
+export JUSTCLICK_LIB="$lib"
+export PYTHONDONTWRITEBYTECODE=1 # leave no __pycache__ in the work tree
+echo "python tests: $("$python" --version 2>&1), pytest $("$python" -c 'import pytest; print(pytest.__version__)'), $lib"
+exec "$python" -m pytest -q -p no:cacheprovider "$@" examples/python/tests
