@@ -2,7 +2,7 @@
 //! `concurrency` in flight, results in input order.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::client::Client;
@@ -19,6 +19,25 @@ pub const RATE_LIMIT_CODE: i64 = 8;
 
 /// Methods retried on the rate-limit error without being marked idempotent.
 const IDEMPOTENT: &[&str] = &["DeleteOrder", "UpdateOrderStatus", "GetBills", "UpdateGood"];
+
+/// Work shared by a batch's threads: the calls, the next one to take, and
+/// one result slot per call.
+struct Shared {
+    calls: Vec<BatchCall>,
+    next: AtomicUsize,
+    slots: Vec<Mutex<Option<Result<Response>>>>,
+}
+
+impl Shared {
+    fn work(&self, client: &Client) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(call) = self.calls.get(i) else { break };
+            let result = client.call_with_retry(call);
+            *self.slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+        }
+    }
+}
 
 /// One call of a batch. Plain data: `Send + Sync`.
 #[derive(Clone, Debug, PartialEq)]
@@ -151,25 +170,46 @@ impl Client {
         if workers <= 1 {
             return Ok(calls.iter().map(|c| self.call_with_retry(c)).collect());
         }
-        let next = AtomicUsize::new(0);
-        let slots: Vec<Mutex<Option<Result<Response>>>> =
-            calls.iter().map(|_| Mutex::new(None)).collect();
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(call) = calls.get(i) else { break };
-                    let result = self.call_with_retry(call);
-                    *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
-                });
-            }
+        // Plain spawned threads rather than std::thread::scope: scope()
+        // registers the calling thread's handle, which on a C program's main
+        // thread is never freed (valgrind: "possibly lost"). The calls are
+        // copied once so the workers own what they read.
+        let shared = Arc::new(Shared {
+            calls: calls.to_vec(),
+            next: AtomicUsize::new(0),
+            slots: calls.iter().map(|_| Mutex::new(None)).collect(),
         });
-        Ok(slots
+        let mut handles = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let (client, shared) = (self.clone(), shared.clone());
+            let spawned = std::thread::Builder::new()
+                .name("justclick-batch".into())
+                .spawn(move || shared.work(&client));
+            match spawned {
+                Ok(h) => handles.push(h),
+                // Out of threads: the workers already running (or this
+                // thread, below) take the remaining calls.
+                Err(_) => break,
+            }
+        }
+        if handles.is_empty() {
+            shared.work(self);
+        }
+        for h in handles {
+            let _ = h.join();
+        }
+        let shared = Arc::try_unwrap(shared).ok().expect("workers joined");
+        Ok(shared
+            .slots
             .into_iter()
             .map(|s| {
                 s.into_inner()
                     .unwrap_or_else(|p| p.into_inner())
-                    .unwrap_or_else(|| Err(Error::Transport("call did not run".into())))
+                    .unwrap_or_else(|| {
+                        Err(Error::Transport(
+                            "internal error: a batch worker stopped before this call ran".into(),
+                        ))
+                    })
             })
             .collect())
     }

@@ -1,6 +1,7 @@
 //! The client: signs, sends and verifies every call.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ureq::http::Uri;
@@ -20,23 +21,30 @@ const MAX_SECRET_BYTES: usize = 4096;
 /// A JustClick API client for one account.
 ///
 /// Holds one HTTP agent whose connections are kept alive and reused by every
-/// call. `Client` is `Send + Sync`: share one (e.g. in an `Arc`) between
-/// threads; calls run concurrently. Its `Debug` output never shows the secret,
-/// and the secret is wiped from memory when the client is dropped.
+/// call. `Client` is `Send + Sync` and cheap to clone: clones share the same
+/// connection pool and secret, so share one client (or clones of it) between
+/// threads; calls run concurrently. Its `Debug` output never shows the
+/// secret, and the secret is wiped from memory when the last clone is
+/// dropped.
+#[derive(Clone)]
 pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     login: String,
     secret: Secret,
     base: String,
     transport: Transport,
-    pub(crate) options: Options,
+    options: Options,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("login", &self.login)
-            .field("base_url", &self.base)
-            .field("secret", &self.secret)
+            .field("login", &self.inner.login)
+            .field("base_url", &self.inner.base)
+            .field("secret", &self.inner.secret)
             .finish_non_exhaustive()
     }
 }
@@ -114,22 +122,24 @@ impl Client {
         };
         let transport = Transport::new(&options)?;
         Ok(Client {
-            login: login.to_owned(),
-            secret: Secret::new(secret.as_bytes()),
-            base,
-            transport,
-            options,
+            inner: Arc::new(Inner {
+                login: login.to_owned(),
+                secret: Secret::new(secret.as_bytes()),
+                base,
+                transport,
+                options,
+            }),
         })
     }
 
     /// The account login.
     pub fn login(&self) -> &str {
-        &self.login
+        &self.inner.login
     }
 
     /// Where calls go: `https://{login}.justclick.ru` or the override.
     pub fn base_url(&self) -> &str {
-        &self.base
+        &self.inner.base
     }
 
     /// DeleteOrder: deletes order `bill_id`.
@@ -181,20 +191,21 @@ impl Client {
 
     /// Encodes, signs, sends and verifies one call.
     fn send(&self, method: &str, params: &Params) -> Result<Response> {
+        let me = &*self.inner;
         let mut body = Vec::with_capacity(256);
         encode_into(params, &mut body)?;
-        let hash = request_hash(&body, &self.login, &self.secret);
+        let hash = request_hash(&body, &me.login, &me.secret);
         if !body.is_empty() {
             body.push(b'&');
         }
         body.extend_from_slice(b"hash=");
         body.extend_from_slice(&hash);
-        let mut url = String::with_capacity(self.base.len() + 5 + method.len());
-        url.push_str(&self.base);
+        let mut url = String::with_capacity(me.base.len() + 5 + method.len());
+        url.push_str(&me.base);
         url.push_str("/api/");
         url.push_str(method);
-        let reply = self.transport.post_form(&url, &body)?;
-        let mut r = response::parse(&reply.body, &self.secret)?;
+        let reply = me.transport.post_form(&url, &body)?;
+        let mut r = response::parse(&reply.body, &me.secret)?;
         if method == "GetBills" {
             // Same shape whether it came through get_bills() or call().
             r.result = Some(response::normalize_bills(r.result.take())?);
@@ -204,8 +215,8 @@ impl Client {
 
     pub(crate) fn backoff(&self) -> (u32, Duration) {
         (
-            self.options.rate_limit_retries,
-            self.options.rate_limit_backoff,
+            self.inner.options.rate_limit_retries,
+            self.inner.options.rate_limit_backoff,
         )
     }
 }

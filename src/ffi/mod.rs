@@ -317,6 +317,15 @@ unsafe fn json_text<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>,
     Ok(Some(s))
 }
 
+/// A required JSON argument: NULL is a NULL argument, `""` is empty.
+unsafe fn required_json<'a>(p: *const c_char, name: &str) -> Result<&'a str, Failure> {
+    if p.is_null() {
+        return Err(Failure::Null(format!("{name} is NULL")));
+    }
+    json_text(p, name)?
+        .ok_or_else(|| Failure::Core(Error::InvalidArgument(format!("{name} is empty"))))
+}
+
 /// SAFETY: `c` is NULL or a pointer returned by `jc_client_new` and not freed.
 unsafe fn client<'a>(c: *const jc_client) -> Result<&'a Client, Failure> {
     if c.is_null() {
@@ -476,8 +485,7 @@ pub unsafe extern "C" fn jc_update_good(
 ) -> jc_status {
     api_call("jc_update_good", out_json, || {
         let c = self::client(client)?;
-        let json = json_text(good_json, "good_json")?
-            .ok_or_else(|| Error::InvalidArgument("good_json is empty".into()))?;
+        let json = required_json(good_json, "good_json")?;
         let good = Good::from_json(json).map_err(|e| with_name(e, "good_json"))?;
         Ok(c.update_good(&good)?)
     })
@@ -532,8 +540,7 @@ pub unsafe extern "C" fn jc_call_batch(
 ) -> jc_status {
     let outcome = boundary("jc_call_batch", || {
         let c = self::client(client)?;
-        let json = json_text(calls_json, "calls_json")?
-            .ok_or_else(|| Error::InvalidArgument("calls_json is empty".into()))?;
+        let json = required_json(calls_json, "calls_json")?;
         let calls = BatchCall::list_from_json(json).map_err(|e| with_name(e, "calls_json"))?;
         let results = c.call_batch(&calls, concurrency as usize)?;
         let mut doc = Vec::with_capacity(128 * results.len() + 2);

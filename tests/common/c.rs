@@ -50,9 +50,13 @@ pub fn cdylib() -> &'static Path {
         let dir = profile_dir().join("c-tests-lib");
         std::fs::create_dir_all(&dir).unwrap();
         for name in ["libjustclick.so", "libjustclick.so.0"] {
+            // Replaced atomically (rename over the old link): other test
+            // binaries may be loading the library through it right now.
             let link = dir.join(name);
-            let _ = std::fs::remove_file(&link);
-            std::os::unix::fs::symlink(&so, &link).unwrap();
+            let tmp = dir.join(format!(".{name}.{}", std::process::id()));
+            let _ = std::fs::remove_file(&tmp);
+            std::os::unix::fs::symlink(&so, &tmp).unwrap();
+            std::fs::rename(&tmp, &link).unwrap();
         }
         dir
     })
@@ -72,6 +76,18 @@ pub enum Lang {
 /// Compiles `sources` into `out_name` (in target/<profile>/c-tests),
 /// strict warnings, optionally with ASan+UBSan.
 pub fn compile(out_name: &str, sources: &[PathBuf], lang: Lang, sanitize: bool) -> PathBuf {
+    compile_with(out_name, sources, lang, sanitize, &[])
+}
+
+/// [`compile`] with `extra` compiler arguments (more warnings, `-I` paths)
+/// placed before the sources.
+pub fn compile_with(
+    out_name: &str,
+    sources: &[PathBuf],
+    lang: Lang,
+    sanitize: bool,
+    extra: &[&str],
+) -> PathBuf {
     let (compiler, std_flag, package) = match lang {
         Lang::C => (
             std::env::var("CC").unwrap_or_else(|_| "cc".into()),
@@ -108,6 +124,7 @@ pub fn compile(out_name: &str, sources: &[PathBuf], lang: Lang, sanitize: bool) 
             "-fno-sanitize-recover=all",
         ]);
     }
+    cmd.args(extra);
     cmd.args(sources)
         .arg("-o")
         .arg(&exe)
@@ -185,4 +202,125 @@ pub fn run(exe: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// A `justclick-sandbox` child process on an ephemeral loopback port. It
+/// runs with `--exit-on-stdin-eof`, so dropping this (which closes its
+/// stdin) stops it even if the test panics; a sandbox that does not exit
+/// within 10 s is killed.
+pub struct SandboxProcess {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    /// `http://127.0.0.1:PORT` or `https://...` with `--tls`.
+    pub base_url: String,
+    /// The test CA (PEM file) when started with `--tls`.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl SandboxProcess {
+    /// Starts the sandbox for `super::LOGIN`/`super::SECRET` with extra
+    /// arguments (`--tls`, `--fault MODE`, ...).
+    pub fn start(extra: &[&str]) -> SandboxProcess {
+        use std::io::BufRead;
+        let mut cmd = Command::new(sandbox_bin());
+        cmd.args([
+            "--port",
+            "0",
+            "--login",
+            super::LOGIN,
+            "--exit-on-stdin-eof",
+        ])
+        // The secret through the environment, not the command line (ps).
+        .env("JUSTCLICK_SANDBOX_SECRET", super::SECRET)
+        .args(extra)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+        if extra.contains(&"--tls") && !extra.contains(&"--ca-out") {
+            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let dir = profile_dir().join("c-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let path = dir.join(format!("sandbox-ca-{}-{n}.pem", std::process::id()));
+            cmd.arg("--ca-out").arg(path);
+        }
+        let mut child = cmd.spawn().expect("justclick-sandbox starts");
+        let stdin = child.stdin.take();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (mut base_url, mut ca_file) = (String::new(), None);
+        let tls = extra.contains(&"--tls");
+        while base_url.is_empty() || (tls && ca_file.is_none()) {
+            let mut line = String::new();
+            let n = out.read_line(&mut line).expect("sandbox stdout");
+            assert!(
+                n > 0,
+                "justclick-sandbox exited before printing its address"
+            );
+            if let Some(url) = line.trim().strip_prefix("listening on ") {
+                base_url = url.to_owned();
+            } else if let Some(path) = line.trim().strip_prefix("ca_file ") {
+                ca_file = Some(PathBuf::from(path));
+            }
+        }
+        SandboxProcess {
+            child,
+            stdin,
+            base_url,
+            ca_file,
+        }
+    }
+
+    /// The environment the C tests read (`JC_TEST_*`).
+    pub fn test_env(&self) -> Vec<(&'static str, String)> {
+        let mut env = vec![
+            ("JC_TEST_BASE_URL", self.base_url.clone()),
+            ("JC_TEST_LOGIN", super::LOGIN.to_owned()),
+            ("JC_TEST_SECRET", super::SECRET.to_owned()),
+            ("JC_TEST_VERSION", env!("CARGO_PKG_VERSION").to_owned()),
+        ];
+        if let Some(ca) = &self.ca_file {
+            env.push(("JC_TEST_CA_FILE", ca.display().to_string()));
+        }
+        env
+    }
+
+    /// The environment the examples read (`JUSTCLICK_*`).
+    pub fn example_env(&self) -> Vec<(&'static str, String)> {
+        let mut env = vec![
+            ("JUSTCLICK_BASE_URL", self.base_url.clone()),
+            ("JUSTCLICK_LOGIN", super::LOGIN.to_owned()),
+            ("JUSTCLICK_SECRET", super::SECRET.to_owned()),
+        ];
+        if let Some(ca) = &self.ca_file {
+            env.push(("JUSTCLICK_CA_FILE", ca.display().to_string()));
+        }
+        env
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(_)) => break,
+                Ok(None) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                _ => {
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    break;
+                }
+            }
+        }
+        if let Some(ca) = &self.ca_file {
+            let _ = std::fs::remove_file(ca);
+        }
+    }
+}
+
+/// `(&str, &str)` pairs for [`run`] and [`run_valgrind`].
+pub fn env_refs<'a>(env: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }

@@ -1,0 +1,56 @@
+/*
+ * justclick.h included twice, compiled as C11 (this file) and as C++17
+ * (header_twice.cpp includes this file) with strict warnings. Every
+ * declaration is checked against the contract of issue 4 by assigning it to
+ * a pointer of the exact type; the enum values are checked at compile time.
+ */
+#include "justclick.h"
+#include "justclick.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifdef __cplusplus
+#define JT_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
+#define JT_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
+
+JT_STATIC_ASSERT(JC_OK == 0 && JC_ERR_NULL_ARGUMENT == 1 && JC_ERR_INVALID_ARGUMENT == 2 &&
+                     JC_ERR_TRANSPORT == 3 && JC_ERR_TIMEOUT == 4 && JC_ERR_HTTP_STATUS == 5 &&
+                     JC_ERR_BAD_RESPONSE == 6 && JC_ERR_BAD_SIGNATURE == 7 && JC_ERR_API == 8 &&
+                     JC_ERR_PANIC == 9,
+                 "jc_status numbers are stable");
+JT_STATIC_ASSERT(sizeof(jc_status) == sizeof(uint32_t), "jc_status is 32 bits");
+
+int main(void)
+{
+    jc_status (*client_new)(const char *, const char *, const char *, jc_client **) =
+        jc_client_new;
+    void (*client_free)(jc_client *) = jc_client_free;
+    jc_status (*delete_order)(const jc_client *, const char *, char **) = jc_delete_order;
+    jc_status (*update_order_status)(const jc_client *, const char *, const char *, int64_t,
+                                     const char *, char **) = jc_update_order_status;
+    jc_status (*get_bills)(const jc_client *, const char *, const char *, char **) = jc_get_bills;
+    jc_status (*update_good)(const jc_client *, const char *, char **) = jc_update_good;
+    jc_status (*call)(const jc_client *, const char *, const char *, char **) = jc_call;
+    jc_status (*call_batch)(const jc_client *, const char *, uint32_t, char **) = jc_call_batch;
+    void (*string_free)(char *) = jc_string_free;
+    const char *(*status_name)(uint32_t) = jc_status_name;
+    const char *(*version)(void) = jc_version;
+    const char *(*last_error_message)(void) = jc_last_error_message;
+    int all = client_new && client_free && delete_order && update_order_status && get_bills &&
+              update_good && call && call_batch && string_free && status_name && version &&
+              last_error_message;
+    jc_status st = JC_ERR_API;
+    if (!all || strcmp(status_name(st), "api") != 0 || strlen(version()) == 0) {
+        printf("FAIL header\n");
+        return 1;
+    }
+#ifdef __cplusplus
+    printf("PASS header (C++ %ld): 1 checks\n", __cplusplus);
+#else
+    printf("PASS header (C %ld): 1 checks\n", __STDC_VERSION__);
+#endif
+    return 0;
+}

@@ -1,0 +1,412 @@
+//! The C ABI from C and C++: the test programs in tests/c/ run against a
+//! `justclick-sandbox` child process, each under valgrind (zero errors, zero
+//! leaks) and once more built with `-fsanitize=address,undefined`; the
+//! header compiles as C11 and C++17 and can be included twice; the C and
+//! C++ examples run against the sandbox; `make install` yields a prefix a
+//! C program builds against with pkg-config.
+#![cfg(feature = "sandbox")]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{LOGIN, SECRET};
+
+use common::c::*;
+
+fn c_source(name: &str) -> PathBuf {
+    repo().join("tests/c").join(name)
+}
+
+/// Builds tests/c/<name>.c with the shared helpers.
+fn c_test(name: &str, sanitize: bool) -> PathBuf {
+    let out = if sanitize {
+        format!("{name}-asan")
+    } else {
+        name.to_owned()
+    };
+    compile(
+        &out,
+        &[c_source(&format!("{name}.c")), c_source("jc_test.c")],
+        Lang::C,
+        sanitize,
+    )
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The program must have printed its PASS line with at least `min` checks:
+/// a program that exits 0 without testing anything fails here.
+fn assert_passed(out: &Output, name: &str, min: usize) {
+    let text = stdout(out);
+    let prefix = format!("PASS {name}: ");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{text}"));
+    let n: usize = line[prefix.len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n >= min, "{name}: only {n} checks ran (expected >= {min})");
+}
+
+/// Runs tests/c/<name>.c against a fresh sandbox (started with `sandbox_args`).
+fn run_c_test(name: &str, sanitize: bool, sandbox_args: &[&str], min_checks: usize) {
+    let exe = c_test(name, sanitize);
+    let sb = SandboxProcess::start(sandbox_args);
+    let env = sb.test_env();
+    let out = if sanitize {
+        run(&exe, &[], &env_refs(&env))
+    } else {
+        run_valgrind(&exe, &[], &env_refs(&env))
+    };
+    assert_passed(&out, name, min_checks);
+}
+
+#[test]
+fn api_under_valgrind() {
+    run_c_test("api", false, &[], 150);
+}
+
+#[test]
+fn api_with_sanitizers() {
+    run_c_test("api", true, &[], 150);
+}
+
+#[test]
+fn faults_under_valgrind() {
+    run_c_test("faults", false, &[], 100);
+}
+
+#[test]
+fn faults_with_sanitizers() {
+    run_c_test("faults", true, &[], 100);
+}
+
+#[test]
+fn threads_under_valgrind() {
+    run_c_test("threads", false, &[], 8 * 200);
+}
+
+#[test]
+fn threads_with_sanitizers() {
+    run_c_test("threads", true, &[], 8 * 200);
+}
+
+#[test]
+fn tls_under_valgrind() {
+    run_c_test("tls", false, &["--tls"], 6);
+}
+
+#[test]
+fn tls_with_sanitizers() {
+    run_c_test("tls", true, &["--tls"], 6);
+}
+
+/// Warnings beyond -Wall -Wextra -pedantic that a user's build may enable:
+/// the public header and the examples must stay clean under them.
+const STRICT_C: &[&str] = &[
+    "-Wundef",
+    "-Wshadow",
+    "-Wconversion",
+    "-Wsign-conversion",
+    "-Wstrict-prototypes",
+    "-Wmissing-prototypes",
+    "-Wold-style-definition",
+];
+const STRICT_CXX: &[&str] = &[
+    "-Wundef",
+    "-Wshadow",
+    "-Wconversion",
+    "-Wsign-conversion",
+    "-Wold-style-cast",
+    "-Wzero-as-null-pointer-constant",
+];
+
+#[test]
+fn header_compiles_as_c11_and_cxx17_included_twice() {
+    let c = compile_with(
+        "header-c11",
+        &[c_source("header_twice.c")],
+        Lang::C,
+        false,
+        STRICT_C,
+    );
+    assert_passed(&run(&c, &[], &[]), "header (C 201112)", 1);
+    let cxx = compile_with(
+        "header-cxx17",
+        &[c_source("header_twice.cpp")],
+        Lang::Cxx,
+        false,
+        STRICT_CXX,
+    );
+    assert_passed(&run(&cxx, &[], &[]), "header (C++ 201703)", 1);
+}
+
+/// The lines every example prints against the sandbox's seed data.
+const EXAMPLE_LINES: &[&str] = &[
+    "DeleteOrder 1111 ",
+    "UpdateOrderStatus 100000 sent ",
+    "GetBills client@example.com paid ",
+    "UpdateGood super_tovar ",
+    "GetAllGoods (",
+    "2 calls with ",
+];
+
+fn check_example_output(out: &Output) {
+    let text = stdout(out);
+    for prefix in EXAMPLE_LINES {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starting {prefix:?} in:\n{text}"));
+        // "%-34s %-16s %s": the outcome column starts at byte 35.
+        assert!(
+            line.get(35..).is_some_and(|o| o.starts_with("ok ")),
+            "{line}"
+        );
+    }
+    let again = text
+        .lines()
+        .find(|l| l.starts_with("DeleteOrder 1111 again"))
+        .unwrap_or_else(|| panic!("no handled error in:\n{text}"));
+    assert!(again.contains("api") && again.contains("200"), "{again}");
+    assert!(text.ends_with("all calls ended as expected\n"), "{text}");
+    assert!(!text.contains("UNEXPECTED"), "{text}");
+    assert!(!text.contains(SECRET));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(SECRET));
+}
+
+/// Builds examples/c/example.c as `name` (each test its own file: tests run
+/// in parallel, and a binary being rewritten cannot be executed).
+fn c_example(name: &str, sanitize: bool) -> PathBuf {
+    compile_with(
+        name,
+        &[repo().join("examples/c/example.c")],
+        Lang::C,
+        sanitize,
+        STRICT_C,
+    )
+}
+
+#[test]
+fn c_example_runs_against_the_sandbox_under_valgrind() {
+    let exe = c_example("example-c", false);
+    let sb = SandboxProcess::start(&[]);
+    let env = sb.example_env();
+    check_example_output(&run_valgrind(&exe, &[], &env_refs(&env)));
+}
+
+#[test]
+fn c_example_with_sanitizers_over_tls() {
+    let exe = c_example("example-c-asan", true);
+    let sb = SandboxProcess::start(&["--tls"]);
+    let env = sb.example_env();
+    assert!(env.iter().any(|(k, _)| *k == "JUSTCLICK_CA_FILE"));
+    check_example_output(&run(&exe, &[], &env_refs(&env)));
+}
+
+/// Runs `exe` expecting failure with `code`; returns its output.
+fn run_failing(exe: &Path, envs: &[(&str, &str)], code: i32) -> Output {
+    let mut cmd = Command::new(exe);
+    cmd.env_remove("JUSTCLICK_LOGIN")
+        .env_remove("JUSTCLICK_SECRET")
+        .env_remove("JUSTCLICK_BASE_URL")
+        .env_remove("JUSTCLICK_CA_FILE");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("example runs");
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}\n{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn c_example_reports_failures_without_leaking_the_secret() {
+    let exe = c_example("example-c-failing", false);
+    let out = run_failing(&exe, &[], 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("JUSTCLICK_LOGIN"));
+
+    // Wrong key: the sandbox signs its answers with the real one, so nothing
+    // verifies; every call is reported, the exit status says so.
+    let sb = SandboxProcess::start(&[]);
+    let wrong = "wrong-key-0123456789";
+    let out = run_failing(
+        &exe,
+        &[
+            ("JUSTCLICK_LOGIN", LOGIN),
+            ("JUSTCLICK_SECRET", wrong),
+            ("JUSTCLICK_BASE_URL", &sb.base_url),
+        ],
+        1,
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("UNEXPECTED bad_signature"),
+        "wrong key not reported:\n{text}"
+    );
+    assert!(!text.contains(wrong) && !text.contains(SECRET), "{text}");
+
+    // A bad option explains itself through jc_last_error_message().
+    let out = run_failing(
+        &exe,
+        &[
+            ("JUSTCLICK_LOGIN", LOGIN),
+            ("JUSTCLICK_SECRET", SECRET),
+            ("JUSTCLICK_BASE_URL", "ftp://127.0.0.1:1"),
+        ],
+        1,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot create the client: invalid_argument: ") && err.contains("base_url"),
+        "{err}"
+    );
+}
+
+#[test]
+fn cpp_example_builds_and_runs_under_valgrind() {
+    let inc = format!("-I{}", repo().join("examples/cpp").display());
+    let mut flags = vec![inc.as_str()];
+    flags.extend_from_slice(STRICT_CXX);
+    let exe = compile_with(
+        "example-cpp",
+        &[repo().join("examples/cpp/example.cpp")],
+        Lang::Cxx,
+        false,
+        &flags,
+    );
+    let sb = SandboxProcess::start(&[]);
+    let env = sb.example_env();
+    let out = run_valgrind(&exe, &[], &env_refs(&env));
+    check_example_output(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains("handled: code 200, Заказ не существует"),
+        "ApiError code/text:\n{text}"
+    );
+    assert!(
+        text.contains("GetBills with a NUL byte") && text.contains("email contains a NUL byte"),
+        "{text}"
+    );
+}
+
+#[test]
+fn make_install_then_pkg_config_builds_a_c_program() {
+    require_tool("make", "make");
+    require_tool("pkg-config", "pkg-config");
+    require_tool("readelf", "binutils");
+    let version = env!("CARGO_PKG_VERSION");
+    let major = version.split('.').next().unwrap();
+    let prefix = std::env::temp_dir().join(format!("justclick-install-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&prefix);
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new("make")
+        .arg("-C")
+        .arg(repo())
+        .arg("install")
+        .arg(format!("PREFIX={}", prefix.display()))
+        .args(["PROFILE=debug", "FEATURES=sandbox"])
+        .arg(format!("CARGO={cargo}"))
+        .output()
+        .expect("make runs");
+    assert!(
+        out.status.success(),
+        "make install failed:\n{}\n{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let lib = prefix.join("lib");
+    let real = format!("libjustclick.so.{version}");
+    assert!(lib.join(&real).is_file(), "{real} not installed");
+    assert_eq!(
+        std::fs::read_link(lib.join(format!("libjustclick.so.{major}"))).unwrap(),
+        PathBuf::from(&real)
+    );
+    assert_eq!(
+        std::fs::read_link(lib.join("libjustclick.so")).unwrap(),
+        PathBuf::from(format!("libjustclick.so.{major}"))
+    );
+    assert!(lib.join("libjustclick.a").is_file());
+    assert_eq!(
+        std::fs::read(prefix.join("include/justclick.h")).unwrap(),
+        std::fs::read(repo().join("include/justclick.h")).unwrap()
+    );
+    assert!(prefix.join("include/justclick_php.h").is_file());
+    let pc = std::fs::read_to_string(lib.join("pkgconfig/justclick.pc")).unwrap();
+    assert!(
+        pc.contains(&format!("prefix={}\n", prefix.display())),
+        "{pc}"
+    );
+    assert!(pc.contains(&format!("Version: {version}\n")), "{pc}");
+
+    let dynamic = Command::new("readelf")
+        .arg("-d")
+        .arg(lib.join(&real))
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&dynamic).contains(&format!("Library soname: [libjustclick.so.{major}]")),
+        "{}",
+        stdout(&dynamic)
+    );
+
+    let pkg_config = |args: &[&str]| {
+        let out = Command::new("pkg-config")
+            .args(args)
+            .arg("justclick")
+            .env("PKG_CONFIG_PATH", lib.join("pkgconfig"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pkg-config {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out).trim().to_owned()
+    };
+    assert_eq!(pkg_config(&["--modversion"]), version);
+    let flags = pkg_config(&["--cflags", "--libs"]);
+
+    // cc app.c $(pkg-config --cflags --libs justclick): nothing else.
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let app = prefix.join("app");
+    let out = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg(c_source("install_app.c"))
+        .args(flags.split_whitespace())
+        .arg("-o")
+        .arg(&app)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{cc} install_app.c {flags}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sb = SandboxProcess::start(&[]);
+    let mut env = sb.example_env();
+    env.push(("LD_LIBRARY_PATH", lib.display().to_string()));
+    let out = run(&app, &[], &env_refs(&env));
+    let text = stdout(&out);
+    assert!(text.contains(&format!("version {version}\n")), "{text}");
+    assert!(
+        text.contains(&format!("loaded {}\n", lib.join(&real).display())),
+        "not the installed library:\n{text}"
+    );
+    assert!(text.contains("GetBills ok {\"ok\":true"), "{text}");
+    std::fs::remove_dir_all(&prefix).unwrap();
+}
