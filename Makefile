@@ -78,7 +78,7 @@ fuzz:
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		gcc g++ make pkg-config php-cli php-curl php-fpm libfcgi-bin phpunit valgrind python3 python3-pytest
+		curl gcc g++ make pkg-config php-cli php-curl php-fpm libfcgi-bin phpunit valgrind python3 python3-pytest
 
 clean:
 	$(CARGO) clean

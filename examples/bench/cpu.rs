@@ -1,0 +1,461 @@
+//! CPU cost of the library's own work per call, without the network: the
+//! loops that `valgrind --tool=callgrind` counts (`bench cpu VARIANT N`).
+//!
+//! Each variant runs the same setup, then N iterations; the harness counts a
+//! run with N and one with 2N iterations and divides the difference by N, so
+//! the setup cancels out.
+
+use std::borrow::Cow;
+use std::ffi::CString;
+use std::hint::black_box;
+
+use justclick::sandbox::{phpjson, store::Store};
+use justclick::{encode, parse_response, request_hash, response_hash, Good, Params, Secret};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use crate::proto;
+use crate::sandbox_proc::LOGIN;
+
+/// The seed's `super_tovar` with every UpdateGood field (from
+/// shared/seeds and src/good.rs's test).
+pub const SUPER_TOVAR: &str = r#"{
+    "good_name": "super_tovar",
+    "good_title": "Супер набор из 10 DVD по приготовлению яичницы",
+    "parent_id": 111,
+    "good_sum": 999887,
+    "good_api_url_notif": "https://мойсайт.рф/мой_скрипт_приёма_заказов.php",
+    "good_api_url_new_order": "https://мойсайт.рф/мой_скрипт_оформления_заказов3.php",
+    "good_success_link": "https://мойсайт.рф/спасибо_за_покупку.php",
+    "good_client_rassilki": "second, clients_super_tovar",
+    "good_nalozh_only": 0,
+    "good_quickpost_article": 12345678,
+    "good_post_service": "quickpost",
+    "good_only_countries": "RUS,UKR",
+    "good_download": "https://мойсайт.рф/downloads/yaichnica_10dvd.zip",
+    "good_mail_subject": "Спасибо за покупку \"Супер набора из 10 DVD по приготовлению яичницы\"",
+    "good_mail_format": "text",
+    "good_mail_body": "",
+    "good_mail_text": "Спасибо за покупку! Ссылка для скачивания: {$download}",
+    "good_partner_fee": 90,
+    "good_partner_fee_perc": "5",
+    "good_partner_pfee": 10,
+    "good_partner_pfee_perc": "5",
+    "good_partner_show": 1,
+    "good_partner_SL_link": "https://мойсайт.рф/яичница_это_вкусно.html",
+    "good_partner_addition_link": "https://мойсайт.рф/banners.html",
+    "good_partner_text": "Рекламируйте быстрее, это хорошо покупают.",
+    "good_pay_text": "<h1>Оформление заказа</h1><p>#PRODUCT#</p><p>#PRICE#</p>",
+    "good_timer": 1,
+    "good_timer_unit": "day",
+    "good_timer_duration": 2,
+    "good_use_short": 0,
+    "good_rashod": 10,
+    "good_rashod_perc": 6,
+    "good_publish": 1
+}"#;
+
+pub const CPU_SECRET: &str = "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
+
+/// Variants: the first is the headline figure (issue 6, item 5).
+pub const VARIANTS: &[(&str, &str)] = &[
+    (
+        "update_good",
+        "UpdateGood super_tovar: to_params + encode + sign + parse/verify the answer",
+    ),
+    (
+        "update_good_ffi",
+        "the same from JSON, as jc_update_good: Good::from_json + above + JSON outcome document",
+    ),
+    ("from_json", "  piece: Good::from_json(super_tovar)"),
+    ("to_params", "  piece: Good::to_params"),
+    (
+        "encode",
+        "  piece: encode (http_build_query) of those params",
+    ),
+    (
+        "sign",
+        "  piece: request_hash (md5 of the body::login::secret)",
+    ),
+    (
+        "parse_update",
+        "  piece: parse_response of the UpdateGood answer",
+    ),
+    (
+        "get_bills",
+        "GetBills: encode + sign + parse/verify the 4-order answer",
+    ),
+    (
+        "parse_bills",
+        "  piece: parse_response of the GetBills answer",
+    ),
+    (
+        "ffi_doc_bills",
+        "  piece: the C ABI's JSON outcome document for that answer (+ CString)",
+    ),
+    (
+        "proto_parse_update",
+        "prototype: parse+verify via a borrowing serde struct (UpdateGood answer)",
+    ),
+    (
+        "proto_parse_bills",
+        "prototype: parse+verify via a borrowing serde struct (GetBills answer)",
+    ),
+    (
+        "proto_encode",
+        "prototype: encode with a table-driven urlencode, no allocation for the duplicate check",
+    ),
+    (
+        "proto_update_good",
+        "prototype: update_good = to_params + proto_encode + sign + proto_parse",
+    ),
+    (
+        "proto_update_good_direct",
+        "prototype: update_good encoding straight from Good (no Params) + sign + proto_parse",
+    ),
+    (
+        "value_from_json",
+        "  piece: justclick::Value::from_json(super_tovar) (the JSON step of Good::from_json)",
+    ),
+    (
+        "proto_value_from_json",
+        "prototype: the same with the fingerprint duplicate check (no HashSet<String>)",
+    ),
+    (
+        "proto_verify_only_bills",
+        "prototype lower bound: verify the GetBills answer, skip building `result`",
+    ),
+];
+
+pub struct Fixture {
+    pub secret: Secret,
+    pub good: Good,
+    pub params: Params,
+    pub body: Vec<u8>,
+    pub resp_update: Vec<u8>,
+    pub resp_bills: Vec<u8>,
+    pub bills_params: Params,
+    pub bills_response: justclick::Response,
+}
+
+fn signed_answer(secret: &Secret, code: i64, text: &str, result: Option<Json>) -> Vec<u8> {
+    let hash = String::from_utf8(response_hash(&code.to_string(), text, secret).to_vec())
+        .expect("hex is ASCII");
+    let mut obj = serde_json::Map::new();
+    obj.insert("error_code".into(), Json::from(code));
+    obj.insert("error_text".into(), Json::from(text));
+    obj.insert("hash".into(), Json::from(hash));
+    if let Some(r) = result {
+        obj.insert("result".into(), r);
+    }
+    phpjson::encode(&Json::Object(obj)).into_bytes()
+}
+
+impl Fixture {
+    pub fn new() -> Result<Fixture, String> {
+        let secret = Secret::new(CPU_SECRET.as_bytes());
+        let good = Good::from_json(SUPER_TOVAR).map_err(|e| e.to_string())?;
+        let params = good.to_params().map_err(|e| e.to_string())?;
+        let body = encode(&params).map_err(|e| e.to_string())?.into_bytes();
+        // The answers exactly as the sandbox (PHP json_encode) writes them.
+        let resp_update = signed_answer(&secret, 0, "Продукт обновлен", None);
+        let bills_params = Params::new().with("email", "client@example.com");
+        let answer = Store::seed()
+            .call("GetBills", &bills_params)
+            .ok_or("the sandbox store has no GetBills")?;
+        let resp_bills = signed_answer(&secret, answer.code, &answer.text, answer.result);
+        let bills_response = parse_response(&resp_bills, &secret).map_err(|e| e.to_string())?;
+        let f = Fixture {
+            secret,
+            good,
+            params,
+            body,
+            resp_update,
+            resp_bills,
+            bills_params,
+            bills_response,
+        };
+        // The prototypes must produce exactly the library's bytes.
+        // Every byte value, in a value and in a nested key, plus floats.
+        let all_bytes: String = (0u8..=127).map(char::from).chain("é€😀".chars()).collect();
+        let tricky = Params::new()
+            .with("v", all_bytes.as_str())
+            .with("pct", "100% a+b c%20d")
+            .with(
+                "m",
+                Params::new()
+                    .with(
+                        all_bytes
+                            .chars()
+                            .filter(|c| !c.is_control() && *c != '[' && *c != ']')
+                            .collect::<String>(),
+                        1,
+                    )
+                    .with("f", 0.1 + 0.2),
+            )
+            .with("neg", -0.0)
+            .with("big", 1e300)
+            .with("int", 999887.0)
+            .with("l", vec![1.5, 2.0]);
+        for p in [&f.params, &f.bills_params, &tricky] {
+            let mut fast = Vec::new();
+            proto::encode_fast(p, &mut fast).map_err(|_| "proto encode failed")?;
+            if fast != encode(p).map_err(|e| e.to_string())?.as_bytes() {
+                return Err("proto::encode_fast differs from justclick::encode".into());
+            }
+        }
+        if proto::value_from_json(SUPER_TOVAR)?
+            != justclick::Value::from_json(SUPER_TOVAR).map_err(|e| e.to_string())?
+        {
+            return Err("proto::value_from_json differs from Value::from_json".into());
+        }
+        let mut direct = Vec::new();
+        proto::good_body_direct(&f.good, &mut direct).map_err(|_| "proto good body failed")?;
+        if direct != f.body {
+            return Err("proto::good_body_direct differs from encode(to_params)".into());
+        }
+        // Every variant must succeed, or the count is meaningless.
+        for (v, _) in VARIANTS {
+            f.iteration(v)?;
+        }
+        Ok(f)
+    }
+
+    /// One iteration of `variant`.
+    pub fn iteration(&self, variant: &str) -> Result<(), String> {
+        let e = |e: justclick::Error| e.to_string();
+        match variant {
+            "update_good" => {
+                let params = black_box(&self.good).to_params().map_err(e)?;
+                let body = signed_body(&params, &self.secret)?;
+                black_box(&body);
+                let r = parse_response(black_box(&self.resp_update), &self.secret).map_err(e)?;
+                black_box(r);
+            }
+            "update_good_ffi" => {
+                let good = Good::from_json(black_box(SUPER_TOVAR)).map_err(e)?;
+                let params = good.to_params().map_err(e)?;
+                let body = signed_body(&params, &self.secret)?;
+                black_box(&body);
+                let r = parse_response(black_box(&self.resp_update), &self.secret).map_err(e)?;
+                black_box(outcome_c_string(&r.error_text, r.result.as_ref()));
+            }
+            "from_json" => {
+                black_box(Good::from_json(black_box(SUPER_TOVAR)).map_err(e)?);
+            }
+            "to_params" => {
+                black_box(black_box(&self.good).to_params().map_err(e)?);
+            }
+            "encode" => {
+                black_box(encode(black_box(&self.params)).map_err(e)?);
+            }
+            "sign" => {
+                black_box(request_hash(black_box(&self.body), LOGIN, &self.secret));
+            }
+            "parse_update" => {
+                black_box(parse_response(black_box(&self.resp_update), &self.secret).map_err(e)?);
+            }
+            "get_bills" => {
+                let body = signed_body(black_box(&self.bills_params), &self.secret)?;
+                black_box(&body);
+                let r = parse_response(black_box(&self.resp_bills), &self.secret).map_err(e)?;
+                black_box(r);
+            }
+            "parse_bills" => {
+                black_box(parse_response(black_box(&self.resp_bills), &self.secret).map_err(e)?);
+            }
+            "ffi_doc_bills" => {
+                let r = black_box(&self.bills_response);
+                black_box(outcome_c_string(&r.error_text, r.result.as_ref()));
+            }
+            "proto_parse_update" => {
+                black_box(proto_parse(black_box(&self.resp_update), &self.secret)?);
+            }
+            "proto_parse_bills" => {
+                black_box(proto_parse(black_box(&self.resp_bills), &self.secret)?);
+            }
+            "proto_encode" => {
+                let mut out = Vec::with_capacity(256);
+                proto::encode_fast(black_box(&self.params), &mut out)
+                    .map_err(|_| "proto encode failed")?;
+                black_box(out);
+            }
+            "proto_update_good" => {
+                let params = black_box(&self.good).to_params().map_err(e)?;
+                let mut body = Vec::with_capacity(256);
+                proto::encode_fast(&params, &mut body).map_err(|_| "proto encode failed")?;
+                append_hash(&mut body, &self.secret);
+                black_box(&body);
+                black_box(proto_parse(black_box(&self.resp_update), &self.secret)?);
+            }
+            "proto_update_good_direct" => {
+                let mut body = Vec::with_capacity(256);
+                proto::good_body_direct(black_box(&self.good), &mut body)
+                    .map_err(|_| "proto good body failed")?;
+                append_hash(&mut body, &self.secret);
+                black_box(&body);
+                black_box(proto_parse(black_box(&self.resp_update), &self.secret)?);
+            }
+            "value_from_json" => {
+                black_box(justclick::Value::from_json(black_box(SUPER_TOVAR)).map_err(e)?);
+            }
+            "proto_value_from_json" => {
+                black_box(proto::value_from_json(black_box(SUPER_TOVAR))?);
+            }
+            "proto_verify_only_bills" => {
+                black_box(proto_verify_only(
+                    black_box(&self.resp_bills),
+                    &self.secret,
+                )?);
+            }
+            other => return Err(format!("unknown cpu variant {other:?}")),
+        }
+        Ok(())
+    }
+}
+
+fn append_hash(body: &mut Vec<u8>, secret: &Secret) {
+    let hash = request_hash(body, LOGIN, secret);
+    if !body.is_empty() {
+        body.push(b'&');
+    }
+    body.extend_from_slice(b"hash=");
+    body.extend_from_slice(&hash);
+}
+
+/// What `Client::send` does before the transport: encode, sign, append.
+fn signed_body(params: &Params, secret: &Secret) -> Result<Vec<u8>, String> {
+    let mut body = encode(params).map_err(|e| e.to_string())?.into_bytes();
+    let hash = request_hash(&body, LOGIN, secret);
+    if !body.is_empty() {
+        body.push(b'&');
+    }
+    body.extend_from_slice(b"hash=");
+    body.extend_from_slice(&hash);
+    Ok(body)
+}
+
+/// The C ABI's success document (same struct shape as src/ffi's SuccessDoc)
+/// handed over as a CString, then freed as jc_string_free would.
+fn outcome_c_string(error_text: &str, result: Option<&Json>) -> CString {
+    #[derive(Serialize)]
+    struct SuccessDoc<'a> {
+        ok: bool,
+        error_code: i64,
+        error_text: &'a str,
+        result: &'a Json,
+    }
+    const NULL: Json = Json::Null;
+    let mut doc = Vec::with_capacity(256);
+    serde_json::to_writer(
+        &mut doc,
+        &SuccessDoc {
+            ok: true,
+            error_code: 0,
+            error_text,
+            result: result.unwrap_or(&NULL),
+        },
+    )
+    .expect("serializable");
+    CString::new(doc).expect("no NUL in JSON")
+}
+
+/// Prototype of a cheaper parse: one pass into a struct that borrows the
+/// strings that need no unescaping, only `result` becomes a `Json` tree.
+/// Same checks as the library's parse: hash is a string, code a number or a
+/// numeric string, text a string, signature verified before anything else
+/// is used.
+fn proto_parse(body: &[u8], secret: &Secret) -> Result<(String, Option<Json>), String> {
+    /// `error_code`: a number, or a numeric string hashed as sent.
+    enum Code<'a> {
+        Int(i64),
+        Text(Cow<'a, str>),
+    }
+    impl<'de: 'a, 'a> Deserialize<'de> for Code<'a> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code<'a>, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Code<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an integer or a numeric string")
+                }
+                fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Code<'de>, E> {
+                    Ok(Code::Int(v))
+                }
+                fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Code<'de>, E> {
+                    i64::try_from(v)
+                        .map(Code::Int)
+                        .map_err(|_| E::custom("error_code out of range"))
+                }
+                fn visit_borrowed_str<E: serde::de::Error>(
+                    self,
+                    v: &'de str,
+                ) -> Result<Code<'de>, E> {
+                    Ok(Code::Text(Cow::Borrowed(v)))
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Code<'de>, E> {
+                    Ok(Code::Text(Cow::Owned(v.to_owned())))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+    #[derive(Deserialize)]
+    struct Answer<'a> {
+        #[serde(borrow)]
+        error_code: Option<Code<'a>>,
+        #[serde(borrow)]
+        error_text: Option<Cow<'a, str>>,
+        #[serde(borrow)]
+        hash: Option<Cow<'a, str>>,
+        #[serde(default)]
+        result: Option<Json>,
+    }
+    let a: Answer<'_> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let hash = a.hash.ok_or("no hash")?;
+    let mut digits = itoa::Buffer::new();
+    let (code, code_text): (i64, &str) = match &a.error_code {
+        Some(Code::Int(i)) => (*i, digits.format(*i)),
+        Some(Code::Text(s)) => {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Err("bad error_code".into());
+            }
+            (s.parse().map_err(|_| "bad error_code")?, s.as_ref())
+        }
+        None => return Err("no error_code".into()),
+    };
+    let text = a.error_text.ok_or("no error_text")?;
+    if !justclick::verify_response(code_text, &text, &hash, secret) {
+        return Err("bad signature".into());
+    }
+    if code != 0 {
+        return Err(format!("api error {code}"));
+    }
+    Ok((text.into_owned(), a.result))
+}
+
+/// Lower bound for a C ABI that would pass `result` through as text: the
+/// answer is checked and verified, `result` is only skipped over.
+fn proto_verify_only(body: &[u8], secret: &Secret) -> Result<bool, String> {
+    #[derive(Deserialize)]
+    struct Head<'a> {
+        error_code: i64,
+        #[serde(borrow)]
+        error_text: Cow<'a, str>,
+        #[serde(borrow)]
+        hash: Cow<'a, str>,
+        #[serde(default)]
+        #[allow(dead_code)]
+        result: serde::de::IgnoredAny,
+    }
+    let h: Head<'_> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let mut digits = itoa::Buffer::new();
+    Ok(justclick::verify_response(
+        digits.format(h.error_code),
+        &h.error_text,
+        &h.hash,
+        secret,
+    ))
+}
