@@ -120,7 +120,7 @@ impl Client {
             Some(url) => validate_base_url(url)?,
             None => format!("https://{login}.justclick.ru"),
         };
-        let transport = Transport::new(&options)?;
+        let transport = Transport::new(&options, &base)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 login: login.to_owned(),
@@ -176,7 +176,9 @@ impl Client {
     ///
     /// Note that the service stores `good_sum` as 0 when it is not sent.
     pub fn update_good(&self, good: &Good) -> Result<Response> {
-        self.send("UpdateGood", &good.to_params()?)
+        let mut body = Vec::with_capacity(1024);
+        good.encode_into(&mut body)?;
+        self.send_body("UpdateGood", body)
     }
 
     /// Any other method (`AddLeadToGroup`, `GetAllGoods`, ...), signed the
@@ -191,9 +193,14 @@ impl Client {
 
     /// Encodes, signs, sends and verifies one call.
     fn send(&self, method: &str, params: &Params) -> Result<Response> {
-        let me = &*self.inner;
         let mut body = Vec::with_capacity(256);
         encode_into(params, &mut body)?;
+        self.send_body(method, body)
+    }
+
+    /// Signs an encoded body, sends it and verifies the answer.
+    fn send_body(&self, method: &str, mut body: Vec<u8>) -> Result<Response> {
+        let me = &*self.inner;
         let hash = request_hash(&body, &me.login, &me.secret);
         if !body.is_empty() {
             body.push(b'&');

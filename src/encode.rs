@@ -257,7 +257,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
         let mut params = Params::new();
-        let mut seen = KeySet::default();
+        let mut seen = KeySet::new();
         while let Some(key) = map.next_key::<String>()? {
             if !seen.insert(&params.pairs, &key) {
                 return Err(de::Error::custom(format_args!(
@@ -271,28 +271,55 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
-/// Duplicate-key detection that stays allocation-free for the small maps
-/// every endpoint uses and switches to hashing for large ones.
-#[derive(Default)]
+/// FNV-1a: a cheap fingerprint, so duplicate checks compare whole keys only
+/// when their fingerprints are equal.
+fn fingerprint(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// Duplicate-key detection: fingerprints on the stack for the maps every
+/// endpoint sends (up to 64 keys, no allocation), a hash set beyond, so a
+/// huge hostile object stays linear.
 struct KeySet {
+    prints: [u64; KeySet::LINEAR_MAX],
+    len: usize,
     hashed: Option<HashSet<String>>,
 }
 
 impl KeySet {
-    const LINEAR_MAX: usize = 16;
+    const LINEAR_MAX: usize = 64;
 
-    /// Returns false if `key` is already among `existing` (the keys so far).
+    fn new() -> KeySet {
+        KeySet {
+            prints: [0; KeySet::LINEAR_MAX],
+            len: 0,
+            hashed: None,
+        }
+    }
+
+    /// Records `key`; false if it is already among `existing` (the keys
+    /// recorded so far, in order).
     fn insert(&mut self, existing: &[(String, Value)], key: &str) -> bool {
         if let Some(set) = &mut self.hashed {
             return set.insert(key.to_owned());
         }
-        if existing.iter().any(|(k, _)| k == key) {
+        let h = fingerprint(key);
+        let seen = self.prints[..self.len]
+            .iter()
+            .zip(existing)
+            .any(|(p, (k, _))| *p == h && k == key);
+        if seen {
             return false;
         }
-        if existing.len() >= Self::LINEAR_MAX {
+        if self.len == Self::LINEAR_MAX {
             let mut set: HashSet<String> = existing.iter().map(|(k, _)| k.clone()).collect();
             set.insert(key.to_owned());
             self.hashed = Some(set);
+        } else {
+            self.prints[self.len] = h;
+            self.len += 1;
         }
         true
     }
@@ -314,12 +341,11 @@ pub fn encode(params: &Params) -> Result<String> {
 pub(crate) fn encode_into(params: &Params, out: &mut Vec<u8>) -> Result<()> {
     let start = out.len();
     let mut enc = Encoder {
-        out,
+        w: PairWriter { out, start },
         strict: true,
-        start,
     };
-    enc.map(&mut Vec::new(), params, 0)?;
-    Ok(())
+    enc.map(&mut Vec::with_capacity(4), params, 0)?;
+    enc.w.finish()
 }
 
 /// Encodes without any key checks, like PHP itself does: used to re-encode
@@ -327,9 +353,11 @@ pub(crate) fn encode_into(params: &Params, out: &mut Vec<u8>) -> Result<()> {
 pub fn encode_lenient(params: &Params) -> String {
     let mut out = Vec::with_capacity(128);
     let mut enc = Encoder {
-        out: &mut out,
+        w: PairWriter {
+            out: &mut out,
+            start: 0,
+        },
         strict: false,
-        start: 0,
     };
     // Lenient mode has no failure paths except non-finite floats and depth,
     // which a parse never produces; fall back to what was written.
@@ -337,33 +365,132 @@ pub fn encode_lenient(params: &Params) -> String {
     String::from_utf8(out).expect("encoder output is ASCII")
 }
 
-struct Encoder<'a> {
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// PHP `urlencode` of every byte value: the encoded bytes (padded to 4) and
+/// how many of them count.
+const URLENCODED: [([u8; 4], u8); 256] = {
+    let mut t = [([0u8; 4], 0u8); 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'-' {
+            ([c, 0, 0, 0], 1)
+        } else if c == b' ' {
+            ([b'+', 0, 0, 0], 1)
+        } else {
+            ([b'%', HEX[(c >> 4) as usize], HEX[(c & 15) as usize], 0], 3)
+        };
+        b += 1;
+    }
+    t
+};
+
+fn unreserved(b: u8) -> bool {
+    let (bytes, len) = URLENCODED[b as usize];
+    len == 1 && bytes[0] == b
+}
+
+/// Percent-encodes `s` the way PHP's `urlencode` does (and so
+/// `http_build_query`): `A-Za-z0-9._-` kept, space as `+`, every other byte
+/// as uppercase `%XX`.
+pub(crate) fn urlencode_into(s: &[u8], out: &mut Vec<u8>) {
+    // Names, ids, numbers and the ASCII parts of URLs often need no escaping:
+    // copy that prefix in one go.
+    let plain = s.iter().position(|&b| !unreserved(b)).unwrap_or(s.len());
+    out.extend_from_slice(&s[..plain]);
+    let rest = &s[plain..];
+    if rest.is_empty() {
+        return;
+    }
+    // Size once (3 bytes per input byte, +1 so every copy can be 4 bytes),
+    // then copy table entries without a capacity check per byte.
+    let start = out.len();
+    out.resize(start + rest.len() * 3 + 1, 0);
+    let dst = &mut out[start..];
+    let mut j = 0;
+    for &b in rest {
+        let (bytes, len) = URLENCODED[b as usize];
+        dst[j..j + 4].copy_from_slice(&bytes);
+        j += len as usize;
+    }
+    out.truncate(start + j);
+}
+
+/// Writes `name=value` pairs, `&`-separated, into a request body: the one
+/// place pairs are written, whether from [`Params`] or from a typed request
+/// whose field names are fixed (UpdateGood).
+pub(crate) struct PairWriter<'a> {
     out: &'a mut Vec<u8>,
-    strict: bool,
     start: usize,
 }
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+impl<'a> PairWriter<'a> {
+    /// Appends to `out` (which may already hold other bytes).
+    pub(crate) fn new(out: &'a mut Vec<u8>) -> PairWriter<'a> {
+        let start = out.len();
+        PairWriter { out, start }
+    }
 
-/// Percent-encodes `s` the way PHP's `urlencode` does.
-pub(crate) fn urlencode_into(s: &[u8], out: &mut Vec<u8>) {
-    for &b in s {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-' => out.push(b),
-            b' ' => out.push(b'+'),
-            _ => out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]),
+    fn separator(&mut self) {
+        if self.out.len() > self.start {
+            self.out.push(b'&');
         }
+    }
+
+    /// A top-level pair with a name known to be valid (a fixed API field).
+    pub(crate) fn text(&mut self, name: &str, value: &str) {
+        self.separator();
+        urlencode_into(name.as_bytes(), self.out);
+        self.out.push(b'=');
+        urlencode_into(value.as_bytes(), self.out);
+    }
+
+    /// A top-level integer pair with a known-valid name.
+    pub(crate) fn int(&mut self, name: &str, value: i64) {
+        self.separator();
+        urlencode_into(name.as_bytes(), self.out);
+        self.out.push(b'=');
+        self.out
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    }
+
+    /// A top-level number pair with a known-valid name; `value` must be
+    /// finite (checked by the caller, who can name the field).
+    pub(crate) fn float(&mut self, name: &str, value: f64) {
+        self.separator();
+        urlencode_into(name.as_bytes(), self.out);
+        self.out.push(b'=');
+        write_float(value, self.out);
+    }
+
+    /// Fails if the body outgrew [`MAX_BODY_BYTES`].
+    pub(crate) fn finish(&self) -> Result<()> {
+        if self.out.len() - self.start > MAX_BODY_BYTES {
+            return invalid(format!(
+                "request body exceeds {MAX_BODY_BYTES} bytes (PHP's default post_max_size); split the request"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The shortest decimal that round-trips, never in exponent notation (`{}`
+/// on f64), written in place: digits, '-' and '.' need no escaping.
+fn write_float(f: f64, out: &mut Vec<u8>) {
+    // Whole numbers (prices) through itoa: same text, a tenth of the work.
+    if f.fract() == 0.0 && f.abs() < 1e15 && !(f == 0.0 && f.is_sign_negative()) {
+        out.extend_from_slice(itoa::Buffer::new().format(f as i64).as_bytes());
+    } else {
+        use std::io::Write as _;
+        let _ = write!(out, "{f}");
     }
 }
 
 /// Renders a key path such as `goods[0][name]` for error messages.
 fn key_path(path: &[KeyPart<'_>], last: &str) -> String {
     let mut s = String::new();
-    for (i, part) in path
-        .iter()
-        .chain(std::iter::once(&KeyPart::Name(last)))
-        .enumerate()
-    {
+    for (i, part) in path.iter().chain(std::iter::once(&KeyPart::Name(last))).enumerate() {
         match (i, part) {
             (0, KeyPart::Name(n)) => s.push_str(n),
             (_, KeyPart::Name(n)) => {
@@ -383,40 +510,65 @@ enum KeyPart<'a> {
     Index(usize),
 }
 
+/// Bytes a key may not contain: `[0]` nested keys, `[1]` top-level keys.
+const BAD_KEY_BYTE: [[bool; 256]; 2] = {
+    let mut t = [[false; 256]; 2];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let bad = c < 0x20 || c == 0x7f || c == b'[' || c == b']';
+        t[0][b] = bad;
+        t[1][b] = bad || c == b'.' || c == b' ';
+        b += 1;
+    }
+    t
+};
+
+/// The key rules (API.md section 2) as one pass over the key; the detailed
+/// message is only built when a key fails.
+pub(crate) fn key_is_valid(top: bool, key: &str) -> bool {
+    let bad = &BAD_KEY_BYTE[usize::from(top)];
+    !(key.is_empty()
+        || (top && key == "hash")
+        || (!top && key == " ")
+        || key.bytes().any(|b| bad[b as usize]))
+}
+
+struct Encoder<'a> {
+    w: PairWriter<'a>,
+    strict: bool,
+}
+
 impl<'a> Encoder<'a> {
     fn check_key(&self, path: &[KeyPart<'_>], key: &str) -> Result<()> {
         let top = path.is_empty();
-        let why = if key.is_empty() {
-            Some("is empty (PHP drops pairs with an empty name)".to_owned())
-        } else if top && key == "hash" {
-            Some("is reserved for the request signature".to_owned())
-        } else if let Some(c) = key.bytes().find(|&b| b < 0x20 || b == 0x7f) {
-            Some(format!(
-                "contains the control byte 0x{c:02X}, which PHP truncates or mangles"
-            ))
-        } else if let Some(c) = key.chars().find(|&c| c == '[' || c == ']') {
-            Some(format!(
-                "contains '{c}', which PHP parses as an array index (pass nested values as a JSON object or list instead)"
-            ))
-        } else if top && key.contains('.') {
-            Some("contains '.', which PHP renames to '_'".to_owned())
-        } else if top && key.contains(' ') {
-            Some("contains a space, which PHP renames to '_' or strips".to_owned())
-        } else if !top && key == " " {
-            Some("is a single space, which PHP reads as '[]' (append)".to_owned())
-        } else {
-            None
-        };
-        match why {
-            None => Ok(()),
-            Some(why) => invalid(format!("parameter name {} {why}", key_path(path, key))),
+        if key_is_valid(top, key) {
+            return Ok(());
         }
+        let why = if key.is_empty() {
+            "is empty (PHP drops pairs with an empty name)".to_owned()
+        } else if top && key == "hash" {
+            "is reserved for the request signature".to_owned()
+        } else if let Some(c) = key.bytes().find(|&b| b < 0x20 || b == 0x7f) {
+            format!("contains the control byte 0x{c:02X}, which PHP truncates or mangles")
+        } else if let Some(c) = key.chars().find(|&c| c == '[' || c == ']') {
+            format!(
+                "contains '{c}', which PHP parses as an array index (pass nested values as a JSON object or list instead)"
+            )
+        } else if top && key.contains('.') {
+            "contains '.', which PHP renames to '_'".to_owned()
+        } else if top && key.contains(' ') {
+            "contains a space, which PHP renames to '_' or strips".to_owned()
+        } else {
+            "is a single space, which PHP reads as '[]' (append)".to_owned()
+        };
+        invalid(format!("parameter name {} {why}", key_path(path, key)))
     }
 
     fn map(&mut self, path: &mut Vec<KeyPart<'a>>, params: &'a Params, depth: usize) -> Result<()> {
-        let mut seen = KeySet::default();
+        let mut seen = self.strict.then(KeySet::new);
         for (i, (key, value)) in params.pairs.iter().enumerate() {
-            if self.strict {
+            if let Some(seen) = &mut seen {
                 self.check_key(path, key)?;
                 if !seen.insert(&params.pairs[..i], key) {
                     return invalid(format!("duplicate parameter name {}", key_path(path, key)));
@@ -429,65 +581,73 @@ impl<'a> Encoder<'a> {
         Ok(())
     }
 
-    fn write_key(&mut self, path: &[KeyPart<'_>]) {
+    /// Starts a pair: separator, the encoded key path, '='.
+    fn begin(&mut self, path: &[KeyPart<'_>]) {
+        self.w.separator();
+        let out = &mut *self.w.out;
         for (i, part) in path.iter().enumerate() {
             if i > 0 {
-                self.out.extend_from_slice(b"%5B");
+                out.extend_from_slice(b"%5B");
             }
             match part {
-                KeyPart::Name(n) => urlencode_into(n.as_bytes(), self.out),
-                KeyPart::Index(ix) => self
-                    .out
-                    .extend_from_slice(itoa::Buffer::new().format(*ix).as_bytes()),
+                KeyPart::Name(n) => urlencode_into(n.as_bytes(), out),
+                KeyPart::Index(ix) => {
+                    out.extend_from_slice(itoa::Buffer::new().format(*ix).as_bytes())
+                }
             }
             if i > 0 {
-                self.out.extend_from_slice(b"%5D");
+                out.extend_from_slice(b"%5D");
             }
         }
+        out.push(b'=');
     }
 
-    fn scalar(&mut self, path: &[KeyPart<'_>], text: &[u8], raw: bool) -> Result<()> {
-        if self.out.len() > self.start {
-            self.out.push(b'&');
-        }
-        self.write_key(path);
-        self.out.push(b'=');
-        if raw {
-            self.out.extend_from_slice(text);
+    /// Checks the running body size now and then, so a huge request fails
+    /// early instead of after building all of it.
+    fn size_check(&self) -> Result<()> {
+        if self.strict {
+            self.w.finish()
         } else {
-            urlencode_into(text, self.out);
+            Ok(())
         }
-        if self.strict && self.out.len() - self.start > MAX_BODY_BYTES {
-            return invalid(format!(
-                "request body exceeds {} bytes (PHP's default post_max_size); split the request",
-                MAX_BODY_BYTES
-            ));
-        }
-        Ok(())
     }
 
     fn value(&mut self, path: &mut Vec<KeyPart<'a>>, value: &'a Value, depth: usize) -> Result<()> {
         match value {
-            Value::Null => Ok(()),
-            Value::Bool(b) => self.scalar(path, if *b { b"1" } else { b"0" }, true),
-            Value::Int(i) => self.scalar(path, itoa::Buffer::new().format(*i).as_bytes(), true),
-            Value::UInt(u) => self.scalar(path, itoa::Buffer::new().format(*u).as_bytes(), true),
+            Value::Null => return Ok(()),
+            Value::Bool(b) => {
+                self.begin(path);
+                self.w.out.push(if *b { b'1' } else { b'0' });
+            }
+            Value::Int(i) => {
+                self.begin(path);
+                let mut buf = itoa::Buffer::new();
+                self.w.out.extend_from_slice(buf.format(*i).as_bytes());
+            }
+            Value::UInt(u) => {
+                self.begin(path);
+                let mut buf = itoa::Buffer::new();
+                self.w.out.extend_from_slice(buf.format(*u).as_bytes());
+            }
             Value::Float(f) => {
                 if !f.is_finite() {
-                    let last = match path.last() {
-                        Some(KeyPart::Name(n)) => n.to_string(),
-                        _ => String::new(),
+                    let (parent, last) = match path.split_last() {
+                        Some((KeyPart::Name(n), parent)) => (parent, *n),
+                        _ => (&path[..0], ""),
                     };
                     return invalid(format!(
                         "parameter {} is not a finite number",
-                        key_path(&path[..path.len().saturating_sub(1)], &last)
+                        key_path(parent, last)
                     ));
                 }
-                // `{}` on f64 is the shortest text that round-trips, and
-                // never uses exponent notation ("-" is urlencode-safe).
-                self.scalar(path, f.to_string().as_bytes(), false)
+                self.begin(path);
+                write_float(*f, self.w.out);
             }
-            Value::Str(s) => self.scalar(path, s.as_bytes(), false),
+            Value::Str(s) => {
+                self.begin(path);
+                urlencode_into(s.as_bytes(), self.w.out);
+                return self.size_check();
+            }
             Value::List(items) => {
                 self.nest_check(path, depth)?;
                 for (i, item) in items.iter().enumerate() {
@@ -495,13 +655,13 @@ impl<'a> Encoder<'a> {
                     self.value(path, item, depth + 1)?;
                     path.pop();
                 }
-                Ok(())
             }
             Value::Map(m) => {
                 self.nest_check(path, depth)?;
-                self.map(path, m, depth + 1)
+                self.map(path, m, depth + 1)?;
             }
         }
+        Ok(())
     }
 
     fn nest_check(&self, path: &[KeyPart<'_>], depth: usize) -> Result<()> {

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::encode::{Params, Value};
+use crate::encode::{PairWriter, Params, Value};
 use crate::endpoints::{api_enum, quote};
 use crate::error::{invalid, Error, Result};
 
@@ -46,6 +46,8 @@ api_enum!(
 trait Field: Sized {
     fn from_json(name: &str, v: &Value) -> Result<Self>;
     fn to_value(&self) -> Value;
+    /// Writes the pair directly (the same bytes as encoding `to_value`).
+    fn write(&self, name: &str, w: &mut PairWriter<'_>);
     fn check(&self, _name: &str) -> Result<()> {
         Ok(())
     }
@@ -68,6 +70,9 @@ impl Field for String {
     fn to_value(&self) -> Value {
         Value::Str(self.clone())
     }
+    fn write(&self, name: &str, w: &mut PairWriter<'_>) {
+        w.text(name, self);
+    }
 }
 
 impl Field for i64 {
@@ -82,6 +87,9 @@ impl Field for i64 {
     }
     fn to_value(&self) -> Value {
         Value::Int(*self)
+    }
+    fn write(&self, name: &str, w: &mut PairWriter<'_>) {
+        w.int(name, *self);
     }
     fn check(&self, name: &str) -> Result<()> {
         if *self < 0 {
@@ -115,6 +123,9 @@ impl Field for f64 {
     fn to_value(&self) -> Value {
         Value::Float(*self)
     }
+    fn write(&self, name: &str, w: &mut PairWriter<'_>) {
+        w.float(name, *self);
+    }
     fn check(&self, name: &str) -> Result<()> {
         if !self.is_finite() || *self < 0.0 {
             return invalid(format!("{name} must be a non-negative number, got {self}"));
@@ -139,6 +150,9 @@ impl Field for bool {
     fn to_value(&self) -> Value {
         Value::Int(i64::from(*self))
     }
+    fn write(&self, name: &str, w: &mut PairWriter<'_>) {
+        w.int(name, i64::from(*self));
+    }
 }
 
 macro_rules! enum_field {
@@ -155,6 +169,9 @@ macro_rules! enum_field {
             }
             fn to_value(&self) -> Value {
                 Value::Str(self.as_str().to_owned())
+            }
+            fn write(&self, name: &str, w: &mut PairWriter<'_>) {
+                w.text(name, self.as_str());
             }
         }
     )*};
@@ -199,6 +216,14 @@ macro_rules! good {
                 $(if let Some(x) = &self.$field {
                     Field::check(x, $wire)?;
                     p.push($wire, Field::to_value(x));
+                })*
+                Ok(())
+            }
+
+            fn write_optional(&self, w: &mut PairWriter<'_>) -> Result<()> {
+                $(if let Some(x) = &self.$field {
+                    Field::check(x, $wire)?;
+                    Field::write(x, $wire, w);
                 })*
                 Ok(())
             }
@@ -317,6 +342,34 @@ impl Good {
 
     /// The UpdateGood parameters, validated, in API order.
     pub fn to_params(&self) -> Result<Params> {
+        self.check_whole()?;
+        let mut p = Params::with_capacity(GOOD_FIELDS.len());
+        p.push("good_name", self.good_name.as_str());
+        self.push_optional(&mut p)?;
+        Ok(p)
+    }
+
+    /// The UpdateGood request body before `&hash=`: exactly the bytes
+    /// [`crate::Client::update_good`] signs and sends (the same as
+    /// `encode(&good.to_params()?)`, built without the intermediate
+    /// `Params`).
+    pub fn encode(&self) -> Result<String> {
+        let mut out = Vec::with_capacity(1024);
+        self.encode_into(&mut out)?;
+        Ok(String::from_utf8(out).expect("encoder output is ASCII"))
+    }
+
+    /// Appends the request body (see [`Good::encode`]).
+    pub(crate) fn encode_into(&self, out: &mut Vec<u8>) -> Result<()> {
+        self.check_whole()?;
+        let mut w = PairWriter::new(out);
+        w.text("good_name", &self.good_name);
+        self.write_optional(&mut w)?;
+        w.finish()
+    }
+
+    /// The rules that involve more than one field's type.
+    fn check_whole(&self) -> Result<()> {
         if self.good_name.trim().is_empty() {
             return invalid("good_name is required: the id of the product to update");
         }
@@ -333,10 +386,7 @@ impl Good {
         if self.good_timer_duration == Some(0) {
             return invalid("good_timer_duration must be at least 1");
         }
-        let mut p = Params::with_capacity(GOOD_FIELDS.len());
-        p.push("good_name", self.good_name.as_str());
-        self.push_optional(&mut p)?;
-        Ok(p)
+        Ok(())
     }
 }
 
@@ -441,6 +491,35 @@ mod tests {
         assert!(body.contains("&good_nalozh_only=0&"));
         assert!(body.contains("&good_partner_SL_link=https%3A%2F%2F"));
         assert!(body.ends_with("&good_rashod_perc=6&good_publish=1"));
+    }
+
+    #[test]
+    fn direct_encoding_equals_params_encoding() {
+        let mut goods = vec![Good::from_json(SUPER_TOVAR).unwrap(), Good::new("x")];
+        let mut g = Good::new("a b&c");
+        g.good_sum = Some(0.1 + 0.2);
+        g.good_partner_fee = Some(-0.0_f64.abs());
+        g.good_rashod = Some(1e300);
+        g.good_rashod_perc = Some(12.5);
+        g.good_timer_duration = Some(i64::MAX);
+        g.good_mail_text = Some("\u{0}~*%😀".into());
+        g.good_publish = Some(false);
+        goods.push(g);
+        for g in goods {
+            let mut direct = Vec::new();
+            g.encode_into(&mut direct).unwrap();
+            assert_eq!(String::from_utf8(direct).unwrap(), encode(&g.to_params().unwrap()).unwrap());
+        }
+        let mut bad = Good::new("x");
+        bad.good_sum = Some(f64::NAN);
+        assert!(bad.encode_into(&mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn field_names_pass_the_key_rules() {
+        for name in GOOD_FIELDS {
+            assert!(crate::encode::key_is_valid(true, name), "{name}");
+        }
     }
 
     #[test]

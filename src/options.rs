@@ -33,8 +33,8 @@ pub const OPTION_NAMES: &[&str] = &[
     "rate_limit_backoff_ms",
 ];
 
-/// Where requests go through.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Where requests go through. `Debug` hides proxy credentials.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum ProxySetting {
     /// Use `ALL_PROXY` / `HTTPS_PROXY` / `HTTP_PROXY` (and `NO_PROXY`) from
     /// the environment, read when the client is built. The default.
@@ -88,6 +88,29 @@ impl Default for Options {
             rate_limit_retries: 3,
             rate_limit_backoff: Duration::from_millis(250),
         }
+    }
+}
+
+impl std::fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxySetting::FromEnv => f.write_str("FromEnv"),
+            ProxySetting::Direct => f.write_str("Direct"),
+            ProxySetting::Url(url) => f.debug_tuple("Url").field(&redact_userinfo(url)).finish(),
+        }
+    }
+}
+
+/// `scheme://user:pass@host` becomes `scheme://***@host`.
+fn redact_userinfo(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let sep = if scheme.is_empty() { "" } else { "://" };
+            format!("{scheme}{sep}***{}", &rest[at..])
+        }
+        None => url.to_owned(),
     }
 }
 
@@ -236,6 +259,19 @@ mod tests {
         let o = Options::from_json(Some(r#"{"proxy":"http://p:3128","timeout_ms":null}"#)).unwrap();
         assert_eq!(o.proxy, ProxySetting::Url("http://p:3128".into()));
         assert_eq!(o.timeout, DEFAULT_TIMEOUT);
+    }
+
+    #[test]
+    fn proxy_credentials_are_not_printed() {
+        let o = Options {
+            proxy: ProxySetting::Url("http://user:p4ss@proxy:3128/x".into()),
+            ..Options::default()
+        };
+        let shown = format!("{o:?}");
+        assert!(!shown.contains("p4ss") && !shown.contains("user:"), "{shown}");
+        assert!(shown.contains("http://***@proxy:3128/x"), "{shown}");
+        assert_eq!(redact_userinfo("proxy:3128"), "proxy:3128");
+        assert_eq!(redact_userinfo("u:p@proxy:3128"), "***@proxy:3128");
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Parsing and verifying JustClick answers: nothing is trusted before the
 //! signature verifies.
 
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value as Json};
 
 use crate::error::{Error, Result};
@@ -19,31 +22,53 @@ pub struct Response {
     pub result: Option<Json>,
 }
 
+/// Deepest nesting accepted in an answer (serde_json's own limit).
+const MAX_NESTING: usize = 128;
+
+/// The top level of an answer with every field left as raw JSON text, so
+/// that the signed fields are checked before anything else is built: an
+/// unsigned or forged answer costs no more memory than its own bytes.
+#[derive(Deserialize)]
+struct RawAnswer<'a> {
+    #[serde(borrow)]
+    hash: Option<&'a RawValue>,
+    #[serde(borrow)]
+    error_code: Option<&'a RawValue>,
+    #[serde(borrow)]
+    error_text: Option<&'a RawValue>,
+    #[serde(borrow)]
+    result: Option<&'a RawValue>,
+}
+
 /// Parses and verifies a JustClick response body with the account's secret.
 ///
 /// This is what every call does with the body of an HTTP 200 answer; it is
 /// public for callers that receive bodies some other way. The signature is
-/// checked before anything else is read: a missing or wrong `hash` is
-/// [`Error::BadSignature`], `error_code != 0` is [`Error::Api`]. Any byte
-/// string is handled without panicking.
+/// checked before anything else is built: a missing or wrong `hash` is
+/// [`Error::BadSignature`], `error_code != 0` is [`Error::Api`], and
+/// `result` is only parsed for a verified answer. Any byte string is
+/// handled without panicking.
 pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
-    let mut obj = match serde_json::from_slice::<Json>(body) {
-        Ok(Json::Object(map)) => map,
-        Ok(other) => {
-            return Err(Error::BadResponse(format!(
-                "response is JSON but not an object (got {})",
-                json_type(&other)
-            )))
-        }
-        Err(e) => return Err(not_json(body, &e)),
-    };
+    let text = std::str::from_utf8(body).map_err(|e| {
+        Error::BadResponse(format!(
+            "response is not valid JSON (invalid UTF-8 at byte {}); body starts: {}",
+            e.valid_up_to(),
+            printable(&String::from_utf8_lossy(&body[..body.len().min(80)]))
+        ))
+    })?;
+    if let Some(at) = nesting_exceeded(text.as_bytes()) {
+        return Err(Error::BadResponse(format!(
+            "response JSON is nested deeper than {MAX_NESTING} levels (recursion limit) at byte {at}"
+        )));
+    }
+    let raw: RawAnswer<'_> = serde_json::from_str(text).map_err(|e| shape_error(text, &e))?;
     // `hash` first: an unsigned answer is never read further.
-    let hash = match obj.get("hash") {
-        Some(Json::String(h)) => h,
-        Some(other) => {
+    let hash = match raw.hash {
+        Some(h) if raw_kind(h) == "a string" => string_field(h, "hash")?,
+        Some(h) => {
             return Err(Error::BadSignature(format!(
                 "response 'hash' is {}, not a string: the answer is not trusted",
-                json_type(other)
+                raw_kind(h)
             )))
         }
         None => {
@@ -52,13 +77,13 @@ pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
             ))
         }
     };
-    let (code, code_text) = error_code(obj.get("error_code"))?;
-    let text = match obj.get("error_text") {
-        Some(Json::String(t)) => t,
-        Some(other) => {
+    let (code, code_text) = error_code(raw.error_code)?;
+    let text = match raw.error_text {
+        Some(t) if raw_kind(t) == "a string" => string_field(t, "error_text")?,
+        Some(t) => {
             return Err(Error::BadResponse(format!(
                 "response 'error_text' is {}, not a string",
-                json_type(other)
+                raw_kind(t)
             )))
         }
         None => {
@@ -67,21 +92,21 @@ pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
             ))
         }
     };
-    if !verify_response(&code_text, text, hash, secret) {
+    if !verify_response(&code_text, &text, &hash, secret) {
         return Err(Error::BadSignature(
             "response signature does not verify (md5 of error_code::error_text::secret differs from 'hash'): the answer is not trusted".into(),
         ));
     }
-    let text = match obj.remove("error_text") {
-        Some(Json::String(t)) => t,
-        _ => unreachable!("checked above"),
-    };
     if code != 0 {
         return Err(Error::Api { code, text });
     }
-    let result = match obj.remove("result") {
-        None | Some(Json::Null) => None,
-        Some(v) => Some(v),
+    let result = match raw.result {
+        None => None,
+        Some(r) => match serde_json::from_str::<Json>(r.get()) {
+            Ok(Json::Null) => None,
+            Ok(v) => Some(v),
+            Err(e) => return Err(Error::BadResponse(format!("response 'result' is malformed: {e}"))),
+        },
     };
     Ok(Response {
         error_text: text,
@@ -89,37 +114,113 @@ pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
     })
 }
 
+/// The byte offset where nesting first goes deeper than [`MAX_NESTING`].
+///
+/// serde_json skips unknown fields without a depth limit (iteratively, so
+/// safely); this keeps "too deep anywhere" one rule for the whole answer.
+fn nesting_exceeded(json: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(&c) = json.get(i) {
+        match c {
+            b'"' => {
+                // Skip the string to its unescaped closing quote (most of an
+                // answer's bytes are string contents: memchr is fast there).
+                i += 1;
+                loop {
+                    let rest = json.get(i..)?;
+                    match memchr::memchr2(b'"', b'\\', rest) {
+                        Some(p) if rest[p] == b'\\' => i += p + 2,
+                        Some(p) => {
+                            i += p + 1;
+                            break;
+                        }
+                        None => return None, // unterminated: the parser says so
+                    }
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Why a body that did not deserialize as an answer object was refused.
+fn shape_error(text: &str, e: &serde_json::Error) -> Error {
+    if e.is_data() && serde_json::from_str::<IgnoredAny>(text).is_ok() {
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') {
+            return Error::BadResponse(format!("response object is malformed: {e}"));
+        }
+        let kind = RawValue::from_string(trimmed.trim_end().to_owned())
+            .map(|r| raw_kind(&r))
+            .unwrap_or("not an object");
+        return Error::BadResponse(format!("response is JSON but not an object (got {kind})"));
+    }
+    not_json(text.as_bytes(), e)
+}
+
+/// The JSON type of a raw value, from its first byte.
+fn raw_kind(r: &RawValue) -> &'static str {
+    match r.get().as_bytes().first() {
+        Some(b'"') => "a string",
+        Some(b'[') => "a list",
+        Some(b'{') => "an object",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+fn string_field(r: &RawValue, name: &str) -> Result<String> {
+    serde_json::from_str::<String>(r.get())
+        .map_err(|e| Error::BadResponse(format!("response '{name}' is malformed: {e}")))
+}
+
 /// `error_code` as a number and as the exact decimal text that was hashed.
-fn error_code(v: Option<&Json>) -> Result<(i64, String)> {
-    match v {
-        Some(Json::Number(n)) => match n.as_i64() {
-            Some(i) => Ok((i, i.to_string())),
-            None => Err(Error::BadResponse(format!(
-                "response 'error_code' {n} is not an integer"
-            ))),
-        },
+fn error_code(v: Option<&RawValue>) -> Result<(i64, String)> {
+    let Some(raw) = v else {
+        return Err(Error::BadResponse("response has no 'error_code' field".into()));
+    };
+    match raw_kind(raw) {
+        "a number" => {
+            let n: serde_json::Number = serde_json::from_str(raw.get())
+                .map_err(|e| Error::BadResponse(format!("response 'error_code' is malformed: {e}")))?;
+            match n.as_i64() {
+                Some(i) => Ok((i, itoa::Buffer::new().format(i).to_owned())),
+                None => Err(Error::BadResponse(format!(
+                    "response 'error_code' {n} is not an integer"
+                ))),
+            }
+        }
         // PHP code may hand the code over as a string; it is hashed as sent.
-        Some(Json::String(s)) => {
-            let digits = s.strip_prefix('-').unwrap_or(s);
+        "a string" => {
+            let s = string_field(raw, "error_code")?;
+            let digits = s.strip_prefix('-').unwrap_or(&s);
             if !digits.is_empty()
                 && digits.len() <= 18
                 && digits.bytes().all(|b| b.is_ascii_digit())
             {
-                Ok((s.parse().expect("checked digits"), s.clone()))
+                Ok((s.parse().expect("checked digits"), s))
             } else {
                 Err(Error::BadResponse(format!(
                     "response 'error_code' {} is not a number",
-                    printable(s)
+                    printable(&s)
                 )))
             }
         }
-        Some(other) => Err(Error::BadResponse(format!(
-            "response 'error_code' is {}, not a number",
-            json_type(other)
+        other => Err(Error::BadResponse(format!(
+            "response 'error_code' is {other}, not a number"
         ))),
-        None => Err(Error::BadResponse(
-            "response has no 'error_code' field".into(),
-        )),
     }
 }
 
@@ -280,6 +381,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(msg.contains("HTML page"), "{msg}");
+    }
+
+    #[test]
+    fn nesting_scan_skips_strings() {
+        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert_eq!(nesting_exceeded(deep.as_bytes()), Some(128));
+        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert_eq!(nesting_exceeded(ok.as_bytes()), None);
+        let in_string = format!("[\"{}\\\"{}\"]", "[".repeat(500), "{".repeat(500));
+        assert_eq!(nesting_exceeded(in_string.as_bytes()), None);
+        assert_eq!(nesting_exceeded(b"[\"unterminated \\"), None);
+        assert_eq!(nesting_exceeded(b"\"\\"), None);
     }
 
     #[test]

@@ -27,6 +27,8 @@ const DNS_TTL: Duration = Duration::from_secs(30);
 pub(crate) struct Transport {
     agent: Agent,
     max_response_bytes: u64,
+    /// `host[:port]` for error messages, derived once.
+    host: String,
 }
 
 impl std::fmt::Debug for Transport {
@@ -43,7 +45,8 @@ pub(crate) struct HttpReply {
 }
 
 impl Transport {
-    pub(crate) fn new(o: &Options) -> Result<Transport> {
+    /// An agent for requests to `base` (used for messages only).
+    pub(crate) fn new(o: &Options, base: &str) -> Result<Transport> {
         validate_user_agent(&o.user_agent)?;
         let roots = match &o.ca_file {
             None => RootCerts::WebPki,
@@ -81,19 +84,20 @@ impl Transport {
         Ok(Transport {
             agent,
             max_response_bytes: o.max_response_bytes,
+            host: host_of(base),
         })
     }
 
     /// POSTs a form body; returns the body of a 200 answer, every other
     /// outcome as its error kind.
     pub(crate) fn post_form(&self, url: &str, body: &[u8]) -> Result<HttpReply> {
-        let host = host_of(url);
+        let host = self.host.as_str();
         let mut resp = self
             .agent
             .post(url)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .send(body)
-            .map_err(|e| map_error(e, &host, Phase::Request))?;
+            .map_err(|e| map_error(e, host, Phase::Request))?;
         let status = resp.status();
         if status.as_u16() != 200 {
             let location = resp
@@ -108,10 +112,12 @@ impl Transport {
                 .as_reader()
                 .take(160)
                 .read_to_end(&mut snippet);
+            let reason = status
+                .canonical_reason()
+                .map_or(String::new(), |r| format!(" {r}"));
             let mut message = format!(
-                "HTTP status {} {} from {host} (expected 200)",
-                status.as_u16(),
-                status.canonical_reason().unwrap_or("")
+                "HTTP status {}{reason} from {host} (expected 200)",
+                status.as_u16()
             );
             if status.is_redirection() {
                 message.push_str(&format!(
@@ -139,7 +145,7 @@ impl Transport {
                 ureq::Error::BodyExceedsLimit(n) => Error::BadResponse(format!(
                     "response from {host} is larger than max_response_bytes ({n} bytes); not read further"
                 )),
-                other => map_error(other, &host, Phase::Body),
+                other => map_error(other, host, Phase::Body),
             })?;
         Ok(HttpReply { body })
     }
@@ -369,7 +375,7 @@ mod tests {
                 user_agent: ua.into(),
                 ..Options::default()
             };
-            assert!(Transport::new(&o).is_err(), "{ua:?}");
+            assert!(Transport::new(&o, "http://h").is_err(), "{ua:?}");
         }
     }
 

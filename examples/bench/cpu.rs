@@ -61,7 +61,7 @@ pub const CPU_SECRET: &str = "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
 pub const VARIANTS: &[(&str, &str)] = &[
     (
         "update_good",
-        "UpdateGood super_tovar: to_params + encode + sign + parse/verify the answer",
+        "UpdateGood super_tovar as Client::update_good does it: Good::encode + sign + parse/verify the answer",
     ),
     (
         "update_good_ffi",
@@ -226,16 +226,15 @@ impl Fixture {
         let e = |e: justclick::Error| e.to_string();
         match variant {
             "update_good" => {
-                let params = black_box(&self.good).to_params().map_err(e)?;
-                let body = signed_body(&params, &self.secret)?;
+                let body = black_box(&self.good).encode().map_err(e)?;
+                let body = sign_body(body.into_bytes(), &self.secret);
                 black_box(&body);
                 let r = parse_response(black_box(&self.resp_update), &self.secret).map_err(e)?;
                 black_box(r);
             }
             "update_good_ffi" => {
                 let good = Good::from_json(black_box(SUPER_TOVAR)).map_err(e)?;
-                let params = good.to_params().map_err(e)?;
-                let body = signed_body(&params, &self.secret)?;
+                let body = sign_body(good.encode().map_err(e)?.into_bytes(), &self.secret);
                 black_box(&body);
                 let r = parse_response(black_box(&self.resp_update), &self.secret).map_err(e)?;
                 black_box(outcome_c_string(&r.error_text, r.result.as_ref()));
@@ -325,14 +324,19 @@ fn append_hash(body: &mut Vec<u8>, secret: &Secret) {
 
 /// What `Client::send` does before the transport: encode, sign, append.
 fn signed_body(params: &Params, secret: &Secret) -> Result<Vec<u8>, String> {
-    let mut body = encode(params).map_err(|e| e.to_string())?.into_bytes();
+    let body = encode(params).map_err(|e| e.to_string())?.into_bytes();
+    Ok(sign_body(body, secret))
+}
+
+/// Appends `&hash=...` as the client does.
+fn sign_body(mut body: Vec<u8>, secret: &Secret) -> Vec<u8> {
     let hash = request_hash(&body, LOGIN, secret);
     if !body.is_empty() {
         body.push(b'&');
     }
     body.extend_from_slice(b"hash=");
     body.extend_from_slice(&hash);
-    Ok(body)
+    body
 }
 
 /// The C ABI's success document (same struct shape as src/ffi's SuccessDoc)

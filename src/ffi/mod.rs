@@ -199,8 +199,15 @@ thread_local! {
 }
 
 fn set_last_error(message: &str) {
-    let c = CString::new(message.replace('\0', " ")).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+    LAST_ERROR.with(|e| {
+        let mut e = e.borrow_mut();
+        // Success after success: nothing to clear (keeps the hot path free
+        // of an allocation).
+        if message.is_empty() && e.as_bytes().is_empty() {
+            return;
+        }
+        *e = CString::new(message.replace('\0', " ")).unwrap_or_default();
+    });
 }
 
 /// Keeps panics inside the boundary quiet: the message goes to the caller
