@@ -490,7 +490,11 @@ fn write_float(f: f64, out: &mut Vec<u8>) {
 /// Renders a key path such as `goods[0][name]` for error messages.
 fn key_path(path: &[KeyPart<'_>], last: &str) -> String {
     let mut s = String::new();
-    for (i, part) in path.iter().chain(std::iter::once(&KeyPart::Name(last))).enumerate() {
+    for (i, part) in path
+        .iter()
+        .chain(std::iter::once(&KeyPart::Name(last)))
+        .enumerate()
+    {
         match (i, part) {
             (0, KeyPart::Name(n)) => s.push_str(n),
             (_, KeyPart::Name(n)) => {

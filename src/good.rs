@@ -508,7 +508,10 @@ mod tests {
         for g in goods {
             let mut direct = Vec::new();
             g.encode_into(&mut direct).unwrap();
-            assert_eq!(String::from_utf8(direct).unwrap(), encode(&g.to_params().unwrap()).unwrap());
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                encode(&g.to_params().unwrap()).unwrap()
+            );
         }
         let mut bad = Good::new("x");
         bad.good_sum = Some(f64::NAN);

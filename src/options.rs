@@ -268,7 +268,10 @@ mod tests {
             ..Options::default()
         };
         let shown = format!("{o:?}");
-        assert!(!shown.contains("p4ss") && !shown.contains("user:"), "{shown}");
+        assert!(
+            !shown.contains("p4ss") && !shown.contains("user:"),
+            "{shown}"
+        );
         assert!(shown.contains("http://***@proxy:3128/x"), "{shown}");
         assert_eq!(redact_userinfo("proxy:3128"), "proxy:3128");
         assert_eq!(redact_userinfo("u:p@proxy:3128"), "***@proxy:3128");

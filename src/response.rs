@@ -105,7 +105,11 @@ pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
         Some(r) => match serde_json::from_str::<Json>(r.get()) {
             Ok(Json::Null) => None,
             Ok(v) => Some(v),
-            Err(e) => return Err(Error::BadResponse(format!("response 'result' is malformed: {e}"))),
+            Err(e) => {
+                return Err(Error::BadResponse(format!(
+                    "response 'result' is malformed: {e}"
+                )))
+            }
         },
     };
     Ok(Response {
@@ -189,12 +193,15 @@ fn string_field(r: &RawValue, name: &str) -> Result<String> {
 /// `error_code` as a number and as the exact decimal text that was hashed.
 fn error_code(v: Option<&RawValue>) -> Result<(i64, String)> {
     let Some(raw) = v else {
-        return Err(Error::BadResponse("response has no 'error_code' field".into()));
+        return Err(Error::BadResponse(
+            "response has no 'error_code' field".into(),
+        ));
     };
     match raw_kind(raw) {
         "a number" => {
-            let n: serde_json::Number = serde_json::from_str(raw.get())
-                .map_err(|e| Error::BadResponse(format!("response 'error_code' is malformed: {e}")))?;
+            let n: serde_json::Number = serde_json::from_str(raw.get()).map_err(|e| {
+                Error::BadResponse(format!("response 'error_code' is malformed: {e}"))
+            })?;
             match n.as_i64() {
                 Some(i) => Ok((i, itoa::Buffer::new().format(i).to_owned())),
                 None => Err(Error::BadResponse(format!(
