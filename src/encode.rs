@@ -359,8 +359,8 @@ pub fn encode_lenient(params: &Params) -> String {
         },
         strict: false,
     };
-    // Lenient mode has no failure paths except non-finite floats and depth,
-    // which a parse never produces; fall back to what was written.
+    // Lenient mode fails only on non-finite floats, which a parse never
+    // produces; fall back to what was written.
     let _ = enc.map(&mut Vec::new(), params, 0);
     String::from_utf8(out).expect("encoder output is ASCII")
 }
@@ -653,7 +653,9 @@ impl<'a> Encoder<'a> {
                 return self.size_check();
             }
             Value::List(items) => {
-                self.nest_check(path, depth)?;
+                if self.strict {
+                    self.nest_check(path, depth)?;
+                }
                 for (i, item) in items.iter().enumerate() {
                     path.push(KeyPart::Index(i));
                     self.value(path, item, depth + 1)?;
@@ -661,7 +663,10 @@ impl<'a> Encoder<'a> {
                 }
             }
             Value::Map(m) => {
-                self.nest_check(path, depth)?;
+                // Lenient mode re-encodes what PHP parsed (up to 64 levels).
+                if self.strict {
+                    self.nest_check(path, depth)?;
+                }
                 self.map(path, m, depth + 1)?;
             }
         }

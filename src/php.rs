@@ -125,20 +125,31 @@ fn register(root: &mut Params, raw_name: &[u8], value: String) {
             }
         }
     }
+    // PHP 8.1.11+ (CVE-2022-31629): a name that only its mangling turned
+    // into a `__Host-`/`__Secure-` cookie-prefix name is dropped.
+    let mangled_end = bracket.unwrap_or(name.len()).min(var.len());
+    for prefix in [&b"__Host-"[..], b"__Secure-"] {
+        if var[..mangled_end].starts_with(prefix) && !name.starts_with(prefix) {
+            return;
+        }
+    }
     let var = String::from_utf8_lossy(&var).into_owned();
     let mut slot = root;
     let mut key = Some(var);
     for index in indexes {
-        let container = child_map(slot, key.take());
-        slot = container;
+        match child_map(slot, key.take()) {
+            Some(container) => slot = container,
+            None => return, // append past the largest integer key: PHP drops it
+        }
         key = index.map(|i| String::from_utf8_lossy(&i).into_owned());
     }
     set_value(slot, key, Value::Str(value));
 }
 
 /// The array stored under `key` in `map` (created or replacing a scalar, in
-/// place), `None` meaning PHP's append `[]`.
-fn child_map(map: &mut Params, key: Option<String>) -> &mut Params {
+/// place), `None` meaning PHP's append `[]`; `None` back when an append has
+/// no next integer key left.
+fn child_map(map: &mut Params, key: Option<String>) -> Option<&mut Params> {
     let pairs = map.pairs_mut();
     let pos = match key {
         Some(k) => match pairs.iter().position(|(existing, _)| *existing == k) {
@@ -154,13 +165,13 @@ fn child_map(map: &mut Params, key: Option<String>) -> &mut Params {
             }
         },
         None => {
-            let k = next_index(pairs);
+            let k = next_index(pairs)?;
             pairs.push((k, Value::Map(Params::new())));
             pairs.len() - 1
         }
     };
     match &mut pairs[pos].1 {
-        Value::Map(m) => m,
+        Value::Map(m) => Some(m),
         _ => unreachable!("slot was just made a map"),
     }
 }
@@ -173,21 +184,22 @@ fn set_value(map: &mut Params, key: Option<String>, value: Value) {
             None => pairs.push((k, value)),
         },
         None => {
-            let k = next_index(pairs);
-            pairs.push((k, value));
+            if let Some(k) = next_index(pairs) {
+                pairs.push((k, value));
+            }
         }
     }
 }
 
-/// PHP's next free integer key: one past the largest integer key so far.
-fn next_index(pairs: &[(String, Value)]) -> String {
-    let next = pairs
-        .iter()
-        .filter_map(|(k, _)| canonical_int(k))
-        .filter(|&i| i >= 0)
-        .max()
-        .map_or(0, |m| m + 1);
-    next.to_string()
+/// PHP 8.2's next free integer key: one past the largest integer key so far
+/// (negative ones included), 0 for none; `None` when that would pass
+/// `i64::MAX` (PHP then drops the variable).
+fn next_index(pairs: &[(String, Value)]) -> Option<String> {
+    let next = match pairs.iter().filter_map(|(k, _)| canonical_int(k)).max() {
+        Some(m) => m.checked_add(1)?,
+        None => 0,
+    };
+    Some(next.to_string())
 }
 
 /// The integer PHP would use for a string array key, if it is one
@@ -245,6 +257,17 @@ mod tests {
             ("a[%01]=1", "a%5B%01%5D=1"),
             ("a%01b=1", "a%01b=1"),
             ("a[]x=1", "a%5B0%5D=1"),
+            ("a[-20]=1&a[]=2", "a%5B-20%5D=1&a%5B-19%5D=2"),
+            ("a[3]=1&a[-5]=1&a[]=2", "a%5B3%5D=1&a%5B-5%5D=1&a%5B4%5D=2"),
+            (
+                "a[9223372036854775806]=1&a[]=2&a[]=3&a[][x]=4&b=5",
+                "a%5B9223372036854775806%5D=1&a%5B9223372036854775807%5D=2&b=5",
+            ),
+            ("..Host-x=1&b=2", "b=2"),
+            ("_.Secure-y=2&b=2", "b=2"),
+            (" __Host-ok=1", "__Host-ok=1"),
+            ("..Host[x=1", "__Host_x=1"),
+            (".._Host-=1", "___Host-=1"),
         ] {
             assert_eq!(roundtrip(q), php, "{q:?}");
         }

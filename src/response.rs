@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value as Json};
 
+use crate::endpoints::quote;
 use crate::error::{Error, Result};
 use crate::sign::{verify_response, Secret};
 use crate::transport::printable;
@@ -219,9 +220,10 @@ fn error_code(v: Option<&RawValue>) -> Result<(i64, String)> {
             {
                 Ok((s.parse().expect("checked digits"), s))
             } else {
+                // quote() cuts it: the answer is unsigned, its text hostile.
                 Err(Error::BadResponse(format!(
                     "response 'error_code' {} is not a number",
-                    printable(&s)
+                    quote(&s)
                 )))
             }
         }

@@ -122,7 +122,10 @@ impl Transport {
             if status.is_redirection() {
                 message.push_str(&format!(
                     "; redirect to {} not followed: a signed request is never re-sent to another URL",
-                    location.as_deref().map_or("(no Location)".into(), printable)
+                    location.as_deref().map_or("(no Location)".into(), |l| {
+                        // Bounded: a header can be 64 KiB of hostile text.
+                        printable(&l.chars().take(200).collect::<String>())
+                    })
                 ));
             }
             if !snippet.is_empty() {
