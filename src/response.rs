@@ -62,7 +62,12 @@ pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
             "response JSON is nested deeper than {MAX_NESTING} levels (recursion limit) at byte {at}"
         )));
     }
-    let raw: RawAnswer<'_> = serde_json::from_str(text).map_err(|e| shape_error(text, &e))?;
+    if !text.trim_start().starts_with('{') {
+        // An answer is an object. (serde's derived Deserialize would also
+        // read a list, positionally, as hash, error_code, error_text, result.)
+        return Err(shape_error(text, None));
+    }
+    let raw: RawAnswer<'_> = serde_json::from_str(text).map_err(|e| shape_error(text, Some(&e)))?;
     // `hash` first: an unsigned answer is never read further.
     let hash = match raw.hash {
         Some(h) if raw_kind(h) == "a string" => string_field(h, "hash")?,
@@ -159,19 +164,31 @@ fn nesting_exceeded(json: &[u8]) -> Option<usize> {
     None
 }
 
-/// Why a body that did not deserialize as an answer object was refused.
-fn shape_error(text: &str, e: &serde_json::Error) -> Error {
-    if e.is_data() && serde_json::from_str::<IgnoredAny>(text).is_ok() {
-        let trimmed = text.trim_start();
-        if trimmed.starts_with('{') {
-            return Error::BadResponse(format!("response object is malformed: {e}"));
-        }
-        let kind = RawValue::from_string(trimmed.trim_end().to_owned())
-            .map(|r| raw_kind(&r))
-            .unwrap_or("not an object");
-        return Error::BadResponse(format!("response is JSON but not an object (got {kind})"));
+/// Why a body is not an answer object: its syntax error if it is not JSON,
+/// else its shape. `data_error` is serde's complaint about a JSON object;
+/// serde's *data* errors can quote a value whole, so they are only used
+/// once the body is known to be well-formed, and syntax errors win.
+fn shape_error(text: &str, data_error: Option<&serde_json::Error>) -> Error {
+    if let Err(syntax) = serde_json::from_str::<IgnoredAny>(text) {
+        return not_json(text.as_bytes(), &syntax);
     }
-    not_json(text.as_bytes(), e)
+    match data_error {
+        Some(e) if e.is_data() => Error::BadResponse(format!(
+            "response object is malformed: {}",
+            quote(&e.to_string())
+        )),
+        Some(e) => not_json(text.as_bytes(), e),
+        None => {
+            let kind = match text.trim_start().as_bytes().first() {
+                Some(b'"') => "a string",
+                Some(b'[') => "a list",
+                Some(b't' | b'f') => "a boolean",
+                Some(b'n') => "null",
+                _ => "a number",
+            };
+            Error::BadResponse(format!("response is JSON but not an object (got {kind})"))
+        }
+    }
 }
 
 /// The JSON type of a raw value, from its first byte.
@@ -390,6 +407,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(msg.contains("HTML page"), "{msg}");
+    }
+
+    #[test]
+    fn lists_are_never_read_as_answers() {
+        // Positionally [hash, error_code, error_text]: correctly signed.
+        let list = format!(r#"["{}",0,"OK"]"#, hash("0", "OK"));
+        let e = parse(list.as_bytes(), &secret()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadResponse);
+        assert!(e.to_string().contains("not an object (got a list)"), "{e}");
+        let junk = format!(r#""{}" junk"#, "x".repeat(5000));
+        let e = parse(junk.as_bytes(), &secret()).unwrap_err().to_string();
+        assert!(e.len() < 400, "hostile text reflected: {} bytes", e.len());
     }
 
     #[test]
