@@ -14,7 +14,6 @@ use justclick::{encode, parse_response, request_hash, response_hash, Good, Param
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::proto;
 use crate::sandbox_proc::LOGIN;
 
 /// The seed's `super_tovar` with every UpdateGood field (from
@@ -102,24 +101,8 @@ pub const VARIANTS: &[(&str, &str)] = &[
         "prototype: parse+verify via a borrowing serde struct (GetBills answer)",
     ),
     (
-        "proto_encode",
-        "prototype: encode with a table-driven urlencode, no allocation for the duplicate check",
-    ),
-    (
-        "proto_update_good",
-        "prototype: update_good = to_params + proto_encode + sign + proto_parse",
-    ),
-    (
-        "proto_update_good_direct",
-        "prototype: update_good encoding straight from Good (no Params) + sign + proto_parse",
-    ),
-    (
         "value_from_json",
         "  piece: justclick::Value::from_json(super_tovar) (the JSON step of Good::from_json)",
-    ),
-    (
-        "proto_value_from_json",
-        "prototype: the same with the fingerprint duplicate check (no HashSet<String>)",
     ),
     (
         "proto_verify_only_bills",
@@ -175,45 +158,6 @@ impl Fixture {
             bills_params,
             bills_response,
         };
-        // The prototypes must produce exactly the library's bytes.
-        // Every byte value, in a value and in a nested key, plus floats.
-        let all_bytes: String = (0u8..=127).map(char::from).chain("é€😀".chars()).collect();
-        let tricky = Params::new()
-            .with("v", all_bytes.as_str())
-            .with("pct", "100% a+b c%20d")
-            .with(
-                "m",
-                Params::new()
-                    .with(
-                        all_bytes
-                            .chars()
-                            .filter(|c| !c.is_control() && *c != '[' && *c != ']')
-                            .collect::<String>(),
-                        1,
-                    )
-                    .with("f", 0.1 + 0.2),
-            )
-            .with("neg", -0.0)
-            .with("big", 1e300)
-            .with("int", 999887.0)
-            .with("l", vec![1.5, 2.0]);
-        for p in [&f.params, &f.bills_params, &tricky] {
-            let mut fast = Vec::new();
-            proto::encode_fast(p, &mut fast).map_err(|_| "proto encode failed")?;
-            if fast != encode(p).map_err(|e| e.to_string())?.as_bytes() {
-                return Err("proto::encode_fast differs from justclick::encode".into());
-            }
-        }
-        if proto::value_from_json(SUPER_TOVAR)?
-            != justclick::Value::from_json(SUPER_TOVAR).map_err(|e| e.to_string())?
-        {
-            return Err("proto::value_from_json differs from Value::from_json".into());
-        }
-        let mut direct = Vec::new();
-        proto::good_body_direct(&f.good, &mut direct).map_err(|_| "proto good body failed")?;
-        if direct != f.body {
-            return Err("proto::good_body_direct differs from encode(to_params)".into());
-        }
         // Every variant must succeed, or the count is meaningless.
         for (v, _) in VARIANTS {
             f.iteration(v)?;
@@ -273,33 +217,8 @@ impl Fixture {
             "proto_parse_bills" => {
                 black_box(proto_parse(black_box(&self.resp_bills), &self.secret)?);
             }
-            "proto_encode" => {
-                let mut out = Vec::with_capacity(256);
-                proto::encode_fast(black_box(&self.params), &mut out)
-                    .map_err(|_| "proto encode failed")?;
-                black_box(out);
-            }
-            "proto_update_good" => {
-                let params = black_box(&self.good).to_params().map_err(e)?;
-                let mut body = Vec::with_capacity(256);
-                proto::encode_fast(&params, &mut body).map_err(|_| "proto encode failed")?;
-                append_hash(&mut body, &self.secret);
-                black_box(&body);
-                black_box(proto_parse(black_box(&self.resp_update), &self.secret)?);
-            }
-            "proto_update_good_direct" => {
-                let mut body = Vec::with_capacity(256);
-                proto::good_body_direct(black_box(&self.good), &mut body)
-                    .map_err(|_| "proto good body failed")?;
-                append_hash(&mut body, &self.secret);
-                black_box(&body);
-                black_box(proto_parse(black_box(&self.resp_update), &self.secret)?);
-            }
             "value_from_json" => {
                 black_box(justclick::Value::from_json(black_box(SUPER_TOVAR)).map_err(e)?);
-            }
-            "proto_value_from_json" => {
-                black_box(proto::value_from_json(black_box(SUPER_TOVAR))?);
             }
             "proto_verify_only_bills" => {
                 black_box(proto_verify_only(
@@ -311,15 +230,6 @@ impl Fixture {
         }
         Ok(())
     }
-}
-
-fn append_hash(body: &mut Vec<u8>, secret: &Secret) {
-    let hash = request_hash(body, LOGIN, secret);
-    if !body.is_empty() {
-        body.push(b'&');
-    }
-    body.extend_from_slice(b"hash=");
-    body.extend_from_slice(&hash);
 }
 
 /// What `Client::send` does before the transport: encode, sign, append.

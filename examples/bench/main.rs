@@ -27,7 +27,6 @@
 
 mod cpu;
 mod lean_transport;
-mod proto;
 mod raw;
 mod sandbox_proc;
 
