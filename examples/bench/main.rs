@@ -21,8 +21,9 @@
 //! numbers mean little).
 //!
 //! Files: `raw.rs` the raw floor client, `sandbox_proc.rs` the sandbox
-//! process, `cpu.rs` the CPU-only loops, `proto.rs` and `lean_transport.rs`
-//! prototypes of cheaper hot-path code (suggestions for src/, measured here),
+//! process, `cpu.rs` the CPU-only loops (with a borrowing-parse prototype),
+//! `lean_transport.rs` a prototype transport with fewer system calls per
+//! call (measured here, not used by the library),
 //! `seeds.php` the seeds' PHP approach, `ffi.php` the library through PHP FFI.
 
 mod cpu;
