@@ -16,43 +16,9 @@ use serde_json::Value as Json;
 
 use crate::sandbox_proc::LOGIN;
 
-/// The seed's `super_tovar` with every UpdateGood field (from
-/// shared/seeds and src/good.rs's test).
-pub const SUPER_TOVAR: &str = r#"{
-    "good_name": "super_tovar",
-    "good_title": "Супер набор из 10 DVD по приготовлению яичницы",
-    "parent_id": 111,
-    "good_sum": 999887,
-    "good_api_url_notif": "https://мойсайт.рф/мой_скрипт_приёма_заказов.php",
-    "good_api_url_new_order": "https://мойсайт.рф/мой_скрипт_оформления_заказов3.php",
-    "good_success_link": "https://мойсайт.рф/спасибо_за_покупку.php",
-    "good_client_rassilki": "second, clients_super_tovar",
-    "good_nalozh_only": 0,
-    "good_quickpost_article": 12345678,
-    "good_post_service": "quickpost",
-    "good_only_countries": "RUS,UKR",
-    "good_download": "https://мойсайт.рф/downloads/yaichnica_10dvd.zip",
-    "good_mail_subject": "Спасибо за покупку \"Супер набора из 10 DVD по приготовлению яичницы\"",
-    "good_mail_format": "text",
-    "good_mail_body": "",
-    "good_mail_text": "Спасибо за покупку! Ссылка для скачивания: {$download}",
-    "good_partner_fee": 90,
-    "good_partner_fee_perc": "5",
-    "good_partner_pfee": 10,
-    "good_partner_pfee_perc": "5",
-    "good_partner_show": 1,
-    "good_partner_SL_link": "https://мойсайт.рф/яичница_это_вкусно.html",
-    "good_partner_addition_link": "https://мойсайт.рф/banners.html",
-    "good_partner_text": "Рекламируйте быстрее, это хорошо покупают.",
-    "good_pay_text": "<h1>Оформление заказа</h1><p>#PRODUCT#</p><p>#PRICE#</p>",
-    "good_timer": 1,
-    "good_timer_unit": "day",
-    "good_timer_duration": 2,
-    "good_use_short": 0,
-    "good_rashod": 10,
-    "good_rashod_perc": 6,
-    "good_publish": 1
-}"#;
+/// The seed's `super_tovar` with every UpdateGood field (the fixture the
+/// library's own tests use).
+pub const SUPER_TOVAR: &str = include_str!("../../tests/data/super_tovar.json");
 
 pub const CPU_SECRET: &str = "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
 
