@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use justclick::sandbox::{Config, Fault, FaultConfig, Sandbox};
+use justclick::sandbox::{Fault, FaultConfig, Sandbox};
 use justclick::{Client, Error, ErrorKind, Options, ProxySetting};
 
 fn kind_under(mode: Fault) -> (Error, Sandbox) {
@@ -72,17 +72,7 @@ fn http_status_error_carries_the_status() {
 #[test]
 fn redirect_is_never_followed_and_the_body_never_resent() {
     let target = sandbox();
-    let sb = Sandbox::start(Config {
-        login: LOGIN.into(),
-        secret: SECRET.into(),
-        redirect_to: target.base_url(),
-        fault: FaultConfig {
-            mode: Fault::Redirect,
-            ..FaultConfig::default()
-        },
-        ..Config::default()
-    })
-    .unwrap();
+    let sb = redirecting_to(&target);
     let err = client(&sb).delete_order("1111").unwrap_err();
     assert!(
         matches!(err, Error::HttpStatus { status: 302, .. }),

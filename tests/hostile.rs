@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use justclick::ffi::{self, jc_client, jc_status};
-use justclick::sandbox::{Config, Fault, FaultConfig, Sandbox};
+use justclick::sandbox::{Fault, FaultConfig};
 use justclick::{
     response_hash, BatchCall, Client, Error, ErrorKind, Good, Options, OrderStatus, Params,
     ProxySetting, Response, Secret,
@@ -835,17 +835,7 @@ fn invalid_utf8_is_a_bad_response_with_a_clean_message() {
 #[test]
 fn redirects_are_never_followed_by_any_status() {
     let target = sandbox();
-    let sb = Sandbox::start(Config {
-        login: LOGIN.into(),
-        secret: SECRET.into(),
-        redirect_to: target.base_url(),
-        fault: FaultConfig {
-            mode: Fault::Redirect,
-            ..FaultConfig::default()
-        },
-        ..Config::default()
-    })
-    .unwrap();
+    let sb = redirecting_to(&target);
     let c = client(&sb);
     for _ in 0..5 {
         for r in every_endpoint(&c) {

@@ -29,6 +29,21 @@ pub fn tls_sandbox() -> Sandbox {
     .expect("tls sandbox starts")
 }
 
+/// A sandbox whose every API answer is a 302 to `target`.
+pub fn redirecting_to(target: &Sandbox) -> Sandbox {
+    Sandbox::start(Config {
+        login: LOGIN.into(),
+        secret: SECRET.into(),
+        redirect_to: target.base_url(),
+        fault: FaultConfig {
+            mode: Fault::Redirect,
+            ..FaultConfig::default()
+        },
+        ..Config::default()
+    })
+    .expect("redirecting sandbox starts")
+}
+
 pub fn options(sb: &Sandbox) -> Options {
     Options {
         base_url: Some(sb.base_url()),
