@@ -68,8 +68,23 @@ fn validate_login(login: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether `host` (as in a URL, IPv6 in brackets) is this machine's
+/// loopback: 127.0.0.0/8, `::1` or `localhost`.
+fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback(),
+        Ok(std::net::IpAddr::V6(ip)) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost") || bare.eq_ignore_ascii_case("localhost."),
+    }
+}
+
 /// Checks a base-URL override and returns it without a trailing '/'.
-fn validate_base_url(url: &str) -> Result<String> {
+///
+/// Plain `http://` is refused for hosts other than loopback unless
+/// `allow_insecure_http`: it would send signed, replayable requests and
+/// accept forgeable answers over the network in clear.
+fn validate_base_url(url: &str, allow_insecure_http: bool) -> Result<String> {
     let bad = |why: &str| invalid(format!("option 'base_url' {}: {why}", quote(url)));
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad("contains whitespace or control characters");
@@ -91,6 +106,17 @@ fn validate_base_url(url: &str) -> Result<String> {
     if authority.host().is_empty() {
         return bad("has no host");
     }
+    // The URL parser keeps a port it cannot use (`:99999`, `:+1`) and the
+    // request would silently go to the scheme's default port instead.
+    if let Err(why) = crate::transport::check_port(authority.as_str()) {
+        return bad(&why);
+    }
+    if uri.scheme_str() == Some("http")
+        && !allow_insecure_http
+        && !is_loopback_host(authority.host())
+    {
+        return bad("plain http:// is allowed only to loopback (127.0.0.0/8, ::1, localhost); use https://, or set 'allow_insecure_http' for a test network");
+    }
     if uri.query().is_some() || url.contains('#') {
         return bad("must not contain a query or fragment (the path /api/{Method} is appended)");
     }
@@ -101,10 +127,13 @@ impl Client {
     /// Builds a client for account `login` with API key `secret`.
     ///
     /// Fails with an invalid-argument error on a bad login (it must be one
-    /// DNS label), an empty secret or bad options (unreadable CA file, bad
-    /// base URL or proxy). No network traffic happens here.
+    /// DNS label), an empty secret or bad options (out of bounds, see
+    /// [`Options::validate`]; unreadable CA file; bad base URL; a proxy
+    /// option or proxy environment variable that cannot be used). No network
+    /// traffic happens here.
     pub fn new(login: &str, secret: &str, options: Options) -> Result<Client> {
         validate_login(login)?;
+        options.validate()?;
         if secret.is_empty() {
             return invalid(
                 "secret is empty: pass the API key from your JustClick account (API section)",
@@ -117,7 +146,7 @@ impl Client {
             return invalid("secret contains control characters (a copy-paste error?)");
         }
         let base = match &options.base_url {
-            Some(url) => validate_base_url(url)?,
+            Some(url) => validate_base_url(url, options.allow_insecure_http)?,
             None => format!("https://{login}.justclick.ru"),
         };
         let transport = Transport::new(&options, &base)?;
@@ -257,12 +286,17 @@ mod tests {
     #[test]
     fn base_urls() {
         assert_eq!(
-            validate_base_url("http://127.0.0.1:8089/").unwrap(),
+            validate_base_url("http://127.0.0.1:8089/", false).unwrap(),
             "http://127.0.0.1:8089"
         );
         assert_eq!(
-            validate_base_url("https://h/prefix").unwrap(),
+            validate_base_url("https://h/prefix", false).unwrap(),
             "https://h/prefix"
+        );
+        assert!(validate_base_url("http://h:8080", false).is_err());
+        assert_eq!(
+            validate_base_url("http://h:8080", true).unwrap(),
+            "http://h:8080"
         );
         for bad in [
             "ftp://h",
@@ -274,7 +308,7 @@ mod tests {
             "",
             "http://",
         ] {
-            assert!(validate_base_url(bad).is_err(), "{bad}");
+            assert!(validate_base_url(bad, true).is_err(), "{bad}");
         }
     }
 

@@ -16,6 +16,10 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 << 20;
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
 /// Largest `max_response_bytes` accepted (1 GiB).
 pub const MAX_RESPONSE_LIMIT: u64 = 1 << 30;
+/// Largest `rate_limit_retries` accepted.
+pub const MAX_RATE_LIMIT_RETRIES: u32 = 10;
+/// Longest `rate_limit_backoff` accepted (one minute).
+pub const MAX_RATE_LIMIT_BACKOFF: Duration = Duration::from_secs(60);
 
 /// The user agent sent unless overridden: `justclick/<crate version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("justclick/", env!("CARGO_PKG_VERSION"));
@@ -23,6 +27,7 @@ pub const DEFAULT_USER_AGENT: &str = concat!("justclick/", env!("CARGO_PKG_VERSI
 /// The option names accepted in JSON, in documentation order.
 pub const OPTION_NAMES: &[&str] = &[
     "base_url",
+    "allow_insecure_http",
     "timeout_ms",
     "connect_timeout_ms",
     "ca_file",
@@ -36,14 +41,18 @@ pub const OPTION_NAMES: &[&str] = &[
 /// Where requests go through. `Debug` hides proxy credentials.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub enum ProxySetting {
-    /// Use `ALL_PROXY` / `HTTPS_PROXY` / `HTTP_PROXY` (and `NO_PROXY`) from
-    /// the environment, read when the client is built. The default.
+    /// Read the proxy from the environment as curl does, when the client is
+    /// built: `https_proxy` then `HTTPS_PROXY` for an `https://` base URL,
+    /// `http_proxy` (lowercase only) for `http://`, then `all_proxy` /
+    /// `ALL_PROXY`; `no_proxy` / `NO_PROXY` exempts hosts. The default.
     #[default]
     FromEnv,
     /// Connect directly, ignoring the environment.
     Direct,
-    /// This proxy (`http://[user:pass@]host:port`, also `https://`,
-    /// `socks5://`); it takes precedence over the environment.
+    /// This proxy, used for every call; the environment is not read.
+    /// `http://[user:pass@]host:port` (a CONNECT proxy), also `https://`,
+    /// `socks5://` (the client resolves the host) and `socks5h://` (the
+    /// proxy resolves it). Percent-encode `/`, `:`, `@` in credentials.
     Url(String),
 }
 
@@ -53,8 +62,13 @@ pub enum ProxySetting {
 pub struct Options {
     /// Replaces `https://{login}.justclick.ru` (e.g. the local sandbox
     /// `http://127.0.0.1:8089`); the path stays `/api/{Method}`. `http://`
-    /// is allowed for local use; the default is always HTTPS.
+    /// is allowed only for loopback hosts (127.0.0.0/8, `::1`, `localhost`)
+    /// unless `allow_insecure_http` is set; the default is always HTTPS.
     pub base_url: Option<String>,
+    /// Allows an `http://` base URL to a non-loopback host, which sends
+    /// signed, replayable requests and unauthenticated answers in clear.
+    /// For test networks only. Default `false`.
+    pub allow_insecure_http: bool,
     /// Overall limit per call, DNS through the last body byte.
     pub timeout: Duration,
     /// Limit for establishing a connection.
@@ -79,6 +93,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             base_url: None,
+            allow_insecure_http: false,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             ca_file: None,
@@ -102,10 +117,12 @@ impl std::fmt::Debug for ProxySetting {
 }
 
 /// `scheme://user:pass@host` becomes `scheme://***@host`.
-fn redact_userinfo(url: &str) -> String {
+///
+/// Everything up to the last `@` is hidden: a password may contain a `/`
+/// (even unencoded, which makes the URL invalid but must not leak it).
+pub(crate) fn redact_userinfo(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
+    match rest.rfind('@') {
         Some(at) => {
             let sep = if scheme.is_empty() { "" } else { "://" };
             format!("{scheme}{sep}***{}", &rest[at..])
@@ -114,13 +131,66 @@ fn redact_userinfo(url: &str) -> String {
     }
 }
 
-fn millis(name: &str, v: &Value, max: Duration) -> Result<Duration> {
-    let max_ms = max.as_millis() as i64;
+/// The accepted range of each bounded option, in the unit of its JSON key.
+/// The one place the bounds live: [`Options::validate`] and the JSON parser
+/// both read it.
+fn range_of(key: &str) -> (u64, u64) {
+    let ms = |d: Duration| d.as_millis() as u64;
+    match key {
+        "timeout_ms" | "connect_timeout_ms" => (1, ms(MAX_TIMEOUT)),
+        "rate_limit_backoff_ms" => (1, ms(MAX_RATE_LIMIT_BACKOFF)),
+        "max_response_bytes" => (1, MAX_RESPONSE_LIMIT),
+        "rate_limit_retries" => (0, MAX_RATE_LIMIT_RETRIES as u64),
+        _ => (0, u64::MAX),
+    }
+}
+
+fn out_of_range(key: &str, got: &dyn std::fmt::Display) -> crate::Error {
+    let (lo, hi) = range_of(key);
+    let unit = if key.ends_with("_ms") {
+        " milliseconds"
+    } else {
+        ""
+    };
+    crate::Error::invalid(format!(
+        "option '{key}' must be between {lo} and {hi}{unit}, got {got}"
+    ))
+}
+
+/// Checks a count against [`range_of`].
+fn check_count(key: &str, n: u64) -> Result<()> {
+    let (lo, hi) = range_of(key);
+    if (lo..=hi).contains(&n) {
+        Ok(())
+    } else {
+        Err(out_of_range(key, &n))
+    }
+}
+
+/// Checks a duration against [`range_of`] (whole milliseconds not required).
+fn check_millis(key: &str, d: Duration) -> Result<()> {
+    let (lo, hi) = range_of(key);
+    if d >= Duration::from_millis(lo) && d <= Duration::from_millis(hi) {
+        Ok(())
+    } else {
+        Err(out_of_range(key, &format_args!("{d:?}")))
+    }
+}
+
+/// A non-negative JSON integer; the range is checked by `validate`.
+fn count(name: &str, v: &Value) -> Result<u64> {
     match v {
-        Value::Int(ms) if (1..=max_ms).contains(ms) => Ok(Duration::from_millis(*ms as u64)),
-        Value::Int(ms) => invalid(format!(
-            "option '{name}' must be between 1 and {max_ms} milliseconds, got {ms}"
+        Value::Int(n) => u64::try_from(*n).map_err(|_| out_of_range(name, n)),
+        other => invalid(format!(
+            "option '{name}' must be an integer, got {}",
+            other.type_name()
         )),
+    }
+}
+
+fn millis(name: &str, v: &Value) -> Result<Duration> {
+    match v {
+        Value::Int(_) => count(name, v).map(Duration::from_millis),
         other => invalid(format!(
             "option '{name}' must be an integer number of milliseconds, got {}",
             other.type_name()
@@ -139,9 +209,21 @@ fn string(name: &str, v: &Value) -> Result<String> {
 }
 
 impl Options {
-    /// Parses the JSON options object of the C ABI.
+    /// Checks every bound (timeouts, `max_response_bytes`, retries,
+    /// backoff). [`crate::Client::new`] calls it, so options built in Rust
+    /// and options parsed from JSON obey the same limits.
+    pub fn validate(&self) -> Result<()> {
+        check_millis("timeout_ms", self.timeout)?;
+        check_millis("connect_timeout_ms", self.connect_timeout)?;
+        check_count("max_response_bytes", self.max_response_bytes)?;
+        check_count("rate_limit_retries", u64::from(self.rate_limit_retries))?;
+        check_millis("rate_limit_backoff_ms", self.rate_limit_backoff)?;
+        Ok(())
+    }
+
+    /// Parses the JSON options object of the C ABI, then [`Options::validate`]s it.
     ///
-    /// Keys: `base_url`, `timeout_ms`, `connect_timeout_ms`, `ca_file`,
+    /// Keys: `base_url`, `allow_insecure_http`, `timeout_ms`, `connect_timeout_ms`, `ca_file`,
     /// `proxy` (`""` = direct, ignoring the environment), `user_agent`,
     /// `max_response_bytes`, `rate_limit_retries`, `rate_limit_backoff_ms`.
     /// `null` values mean "default". Unknown keys, wrong types and duplicate
@@ -170,8 +252,19 @@ impl Options {
             }
             match key {
                 "base_url" => o.base_url = Some(string(key, v)?),
-                "timeout_ms" => o.timeout = millis(key, v, MAX_TIMEOUT)?,
-                "connect_timeout_ms" => o.connect_timeout = millis(key, v, MAX_TIMEOUT)?,
+                "allow_insecure_http" => {
+                    o.allow_insecure_http = match v {
+                        Value::Bool(b) => *b,
+                        other => {
+                            return invalid(format!(
+                                "option 'allow_insecure_http' must be true or false, got {}",
+                                other.type_name()
+                            ))
+                        }
+                    }
+                }
+                "timeout_ms" => o.timeout = millis(key, v)?,
+                "connect_timeout_ms" => o.connect_timeout = millis(key, v)?,
                 "ca_file" => o.ca_file = Some(PathBuf::from(string(key, v)?)),
                 "proxy" => {
                     let p = string(key, v)?;
@@ -182,29 +275,12 @@ impl Options {
                     };
                 }
                 "user_agent" => o.user_agent = string(key, v)?,
-                "max_response_bytes" => {
-                    o.max_response_bytes = match v {
-                        Value::Int(n) if (1..=MAX_RESPONSE_LIMIT as i64).contains(n) => *n as u64,
-                        _ => {
-                            return invalid(format!(
-                                "option 'max_response_bytes' must be an integer between 1 and {MAX_RESPONSE_LIMIT}"
-                            ))
-                        }
-                    }
-                }
+                "max_response_bytes" => o.max_response_bytes = count(key, v)?,
                 "rate_limit_retries" => {
-                    o.rate_limit_retries = match v {
-                        Value::Int(n) if (0..=10).contains(n) => *n as u32,
-                        _ => {
-                            return invalid(
-                                "option 'rate_limit_retries' must be an integer between 0 and 10",
-                            )
-                        }
-                    }
+                    let n = count(key, v)?;
+                    o.rate_limit_retries = u32::try_from(n).map_err(|_| out_of_range(key, &n))?;
                 }
-                "rate_limit_backoff_ms" => {
-                    o.rate_limit_backoff = millis(key, v, Duration::from_secs(60))?
-                }
+                "rate_limit_backoff_ms" => o.rate_limit_backoff = millis(key, v)?,
                 unknown => {
                     return invalid(format!(
                         "unknown option {unknown:?} (known options: {})",
@@ -213,6 +289,7 @@ impl Options {
                 }
             }
         }
+        o.validate()?;
         Ok(o)
     }
 }
