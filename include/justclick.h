@@ -111,14 +111,20 @@ extern "C" {
  * Creates a client for account `login` with API key `secret`.
  *
  * `options_json` may be NULL or a JSON object with any of: `base_url`
- * (string, replaces `https://{login}.justclick.ru`), `timeout_ms` (overall,
- * default 30000), `connect_timeout_ms` (default 10000), `ca_file` (PEM file
- * of CAs added to the bundled roots; verification cannot be turned off),
- * `proxy` (URL; `""` = direct; default: the `HTTPS_PROXY`/`HTTP_PROXY`/
- * `ALL_PROXY`/`NO_PROXY` environment), `user_agent` (default
- * `justclick/<version>`), `max_response_bytes` (default 8388608),
- * `rate_limit_retries` (batches, default 3), `rate_limit_backoff_ms`
- * (default 250). Unknown keys and wrong types are `JC_ERR_INVALID_ARGUMENT`.
+ * (string, replaces `https://{login}.justclick.ru`; `http://` only to
+ * loopback), `allow_insecure_http` (boolean, default false: `true` allows
+ * `http://` to any host), `timeout_ms` (overall, 1 to 3600000, default
+ * 30000), `connect_timeout_ms` (1 to 3600000, default 10000), `ca_file` (PEM
+ * file of CAs added to the bundled roots; verification cannot be turned off),
+ * `proxy` (`http://`, `https://`, `socks5://` or `socks5h://` URL; `""` =
+ * direct; default: the environment as curl reads it, `https_proxy`/
+ * `HTTPS_PROXY` or lowercase `http_proxy`, then `all_proxy`/`ALL_PROXY`,
+ * with `no_proxy`/`NO_PROXY`), `user_agent` (default `justclick/<version>`),
+ * `max_response_bytes` (1 to 1073741824, default 8388608),
+ * `rate_limit_retries` (batches, 0 to 10, default 3), `rate_limit_backoff_ms`
+ * (1 to 60000, default 250). Unknown keys, wrong types, values out of range
+ * and an unusable proxy (from the option or the environment) are
+ * `JC_ERR_INVALID_ARGUMENT`.
  *
  * On success `*out_client` receives a new client, owned by the caller and
  * freed with `jc_client_free`. On failure `*out_client` is set to NULL and

@@ -125,3 +125,43 @@ fn socks5h_reaches_a_name_only_the_proxy_knows() {
     );
     assert_eq!(proxy.tunnels(), 1);
 }
+
+/// The C ABI path (what PHP, Python and C++ call): a SOCKS proxy from the
+/// options JSON works, and a dead one is a transport error, not JC_ERR_PANIC.
+#[test]
+fn socks5_through_the_c_abi() {
+    use justclick::ffi::{self, jc_status};
+    use std::ffi::{CStr, CString};
+
+    let sb = sandbox();
+    let proxy = start_socks5(false);
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = format!("socks5://127.0.0.1:{}", dead.local_addr().unwrap().port());
+    drop(dead);
+    let run = |proxy_url: &str| -> jc_status {
+        let json = CString::new(format!(
+            r#"{{"base_url":"{}","proxy":"{proxy_url}","timeout_ms":10000}}"#,
+            sb.base_url()
+        ))
+        .unwrap();
+        let (login, secret) = (CString::new(LOGIN).unwrap(), CString::new(SECRET).unwrap());
+        let email = CString::new("client@example.com").unwrap();
+        unsafe {
+            let mut client = std::ptr::null_mut();
+            let st =
+                ffi::jc_client_new(login.as_ptr(), secret.as_ptr(), json.as_ptr(), &mut client);
+            assert_eq!(st, jc_status::JC_OK);
+            let mut out = std::ptr::null_mut();
+            let st = ffi::jc_get_bills(client, email.as_ptr(), std::ptr::null(), &mut out);
+            assert!(!out.is_null());
+            let doc = CStr::from_ptr(out).to_string_lossy().into_owned();
+            assert!(!doc.contains("panic"), "{doc}");
+            ffi::jc_string_free(out);
+            ffi::jc_client_free(client);
+            st
+        }
+    };
+    assert_eq!(run(&proxy.url("socks5h")), jc_status::JC_OK);
+    assert_eq!(proxy.tunnels(), 1);
+    assert_eq!(run(&dead_url), jc_status::JC_ERR_TRANSPORT);
+}
