@@ -56,8 +56,8 @@ pub enum ProxySetting {
     Url(String),
 }
 
-/// How a [`crate::Client`] connects. Plain data; validated by
-/// [`crate::Client::new`].
+/// How a [`crate::Client`] connects. Plain data; checked by
+/// [`Options::validate`], which [`crate::Client::new`] calls.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// Replaces `https://{login}.justclick.ru` (e.g. the local sandbox
@@ -69,9 +69,10 @@ pub struct Options {
     /// signed, replayable requests and unauthenticated answers in clear.
     /// For test networks only. Default `false`.
     pub allow_insecure_http: bool,
-    /// Overall limit per call, DNS through the last body byte.
+    /// Overall limit per call, DNS through the last body byte (1 ms to
+    /// 1 hour).
     pub timeout: Duration,
-    /// Limit for establishing a connection.
+    /// Limit for establishing a connection (1 ms to 1 hour).
     pub connect_timeout: Duration,
     /// A PEM file of extra CA certificates, *added* to the bundled Mozilla
     /// roots. Verification itself can never be turned off.
@@ -80,12 +81,14 @@ pub struct Options {
     pub proxy: ProxySetting,
     /// `User-Agent` header.
     pub user_agent: String,
-    /// Responses with a larger body fail with a bad-response error.
+    /// Responses with a larger body fail with a bad-response error (1 byte
+    /// to 1 GiB).
     pub max_response_bytes: u64,
     /// Retries of API error 8 (request limit reached) in batches, for
-    /// idempotent calls only.
+    /// idempotent calls only (0 to 10).
     pub rate_limit_retries: u32,
-    /// First backoff delay for those retries (doubles each time).
+    /// First backoff delay for those retries (doubles each time; 1 ms to
+    /// 1 minute).
     pub rate_limit_backoff: Duration,
 }
 
