@@ -17,7 +17,7 @@ use FFI\CData;
  *     $bills = $jc->getBills('client@example.com', 'paid');
  * } catch (\JustClick\ApiException $e) {          // the service said no
  *     echo $e->getCode(), ' ', $e->getMessage();   // 200 Заказ не существует
- * } catch (\JustClick\Exception $e) {             // anything else
+ * } catch (\JustClick\ExceptionInterface $e) {             // anything else
  *     echo get_class($e), ': ', $e->getMessage();
  * }
  * ```
@@ -30,7 +30,7 @@ use FFI\CData;
  * (a confirmation such as "Заказ удален"); getBills() and call() return
  * the decoded `result` as PHP arrays (`json_decode(..., true)`), null when
  * the service sent none. Every failure is an exception implementing
- * {@see Exception}. Wrong values raise {@see InvalidArgumentException}
+ * {@see ExceptionInterface}. Wrong values raise {@see InvalidArgumentException}
  * before any network traffic; arguments of the wrong PHP type are PHP's own
  * \TypeError: `null` for a non-nullable parameter always, other types when
  * the calling file declares strict_types=1 (otherwise PHP converts as usual,
@@ -188,7 +188,7 @@ final class Client
      * @return string the service's confirmation (error_text), e.g. "Заказ удален"
      *
      * @throws ApiException e.g. 200 when the order does not exist
-     * @throws Exception    any other failure (see {@see Exception})
+     * @throws ExceptionInterface any other failure (see {@see ExceptionInterface})
      */
     public function deleteOrder(string $billId): string
     {
@@ -210,7 +210,7 @@ final class Client
      *
      * @throws InvalidArgumentException for an unknown status, a missing date or rpo, a date <= 0
      * @throws ApiException             e.g. 200 when the order does not exist
-     * @throws Exception                any other failure
+     * @throws ExceptionInterface       any other failure
      */
     public function updateOrderStatus(string $billId, string $status, ?int $date = null, ?string $rpo = null): string
     {
@@ -238,7 +238,7 @@ final class Client
      *
      * @throws ApiException             400 when the customer has no (matching) orders
      * @throws InvalidArgumentException for a malformed e-mail or pay status
-     * @throws Exception                any other failure
+     * @throws ExceptionInterface       any other failure
      */
     public function getBills(string $email, ?string $payStatus = null): array
     {
@@ -268,7 +268,7 @@ final class Client
      * @return string the service's confirmation (error_text), e.g. "Продукт обновлен"
      *
      * @throws InvalidArgumentException for unknown fields, wrong types or values
-     * @throws Exception                any other failure
+     * @throws ExceptionInterface       any other failure
      */
     public function updateGood(array $good): string
     {
@@ -295,7 +295,7 @@ final class Client
      *
      * @throws ApiException             the service's error
      * @throws InvalidArgumentException for a bad method name or parameter
-     * @throws Exception                any other failure
+     * @throws ExceptionInterface       any other failure
      */
     public function call(string $method, array $params = []): mixed
     {
@@ -321,7 +321,7 @@ final class Client
      *
      * ```php
      * foreach ($jc->callBatch($calls) as $key => $r) {
-     *     if ($r instanceof \JustClick\Exception) { // this call failed
+     *     if ($r instanceof \JustClick\ExceptionInterface) { // this call failed
      *         echo "$key: ", get_class($r), ' ', $r->getMessage(), "\n";
      *     } else {                                  // this call succeeded
      *         var_dump($r);
@@ -334,10 +334,10 @@ final class Client
      * @param array<array-key, array{method: string, params?: array<array-key, mixed>, idempotent?: bool}> $calls
      * @param int $concurrency requests in flight at most (1..64)
      *
-     * @return array<array-key, mixed|Exception> per call: result, or exception object
+     * @return array<array-key, mixed|ExceptionInterface> per call: result, or exception object
      *
      * @throws InvalidArgumentException for a malformed list (the whole batch is refused)
-     * @throws Exception                when the batch as a whole could not run
+     * @throws ExceptionInterface       when the batch as a whole could not run
      */
     public function callBatch(array $calls, int $concurrency = 8): array
     {
