@@ -108,16 +108,21 @@ final class Client
         self::noNul($login, 'login');
         self::noNul($secret, 'secret');
         [$this->ffi, $this->library] = self::openLibrary($options);
+        Library::checkVersion($this->ffi, $this->library);
         $native = array_diff_key($options, array_flip(self::PHP_OPTIONS));
         $json = $native === [] ? null : self::encode((object) $native, 'options');
-        $handle = $this->ffi->new('jc_client*');
-        $status = $this->ffi->jc_client_new($login, $secret, $json, FFI::addr($handle));
-        if ($status !== 0) {
-            throw Outcome::exception([
-                'ok' => false,
-                'status' => $this->ffi->jc_status_name($status),
-                'message' => $this->ffi->jc_last_error_message(),
-            ]);
+        try {
+            $handle = $this->ffi->new('jc_client*');
+            $status = $this->ffi->jc_client_new($login, $secret, $json, FFI::addr($handle));
+            if ($status !== 0) {
+                throw Outcome::exception([
+                    'ok' => false,
+                    'status' => $this->ffi->jc_status_name($status),
+                    'message' => $this->ffi->jc_last_error_message(),
+                ]);
+            }
+        } catch (\FFI\Exception $e) {
+            throw $this->ffiException($e);
         }
         if (FFI::isNull($handle)) {
             throw new PanicException('jc_client_new succeeded but returned no client');
@@ -403,26 +408,30 @@ final class Client
         if ($this->handle === null) {
             throw new \LogicException('this JustClick\Client has been freed');
         }
-        $out = $this->ffi->new('char*');
-        array_unshift($args, $this->handle);
-        $args[] = FFI::addr($out);
-        $json = null;
         try {
-            $status = $this->ffi->$function(...$args);
-            if (!FFI::isNull($out)) {
-                $json = FFI::string($out);
+            $out = $this->ffi->new('char*');
+            array_unshift($args, $this->handle);
+            $args[] = FFI::addr($out);
+            $json = null;
+            try {
+                $status = $this->ffi->$function(...$args);
+                if (!FFI::isNull($out)) {
+                    $json = FFI::string($out);
+                }
+            } finally {
+                if (!FFI::isNull($out)) {
+                    $this->ffi->jc_string_free($out);
+                }
             }
-        } finally {
-            if (!FFI::isNull($out)) {
-                $this->ffi->jc_string_free($out);
+            if ($json === null) {
+                throw Outcome::exception([
+                    'ok' => false,
+                    'status' => $this->ffi->jc_status_name($status),
+                    'message' => $this->ffi->jc_last_error_message(),
+                ]);
             }
-        }
-        if ($json === null) {
-            throw Outcome::exception([
-                'ok' => false,
-                'status' => $this->ffi->jc_status_name($status),
-                'message' => $this->ffi->jc_last_error_message(),
-            ]);
+        } catch (\FFI\Exception $e) {
+            throw $this->ffiException($e);
         }
         $doc = Outcome::decode($json);
         if ($batch && $status === 0 && array_is_list($doc)) {
@@ -442,6 +451,22 @@ final class Client
             throw new BadResponseException("$function returned a document without error_text");
         }
         return $doc;
+    }
+
+    /**
+     * \FFI\Exception (and \FFI\ParserException) would escape
+     * `catch (ExceptionInterface)`: they mean the FFI instance does not
+     * declare what this binding calls (a user's `ffi`, a stale header).
+     */
+    private function ffiException(\FFI\Exception $e): LibraryException
+    {
+        return new LibraryException(sprintf(
+            '%s does not declare what the JustClick binding needs (%s: %s); use the header of this '
+            . 'library version (include/justclick_php.h, or regenerate it with ffi-header.php)',
+            $this->library,
+            get_class($e),
+            $e->getMessage()
+        ), 0, $e);
     }
 
     /**

@@ -279,6 +279,57 @@ final class Library
     }
 
     /**
+     * Checks that `$ffi` is libjustclick with the header of the same version:
+     * jc_version() against the header's JC_HEADER_VERSION. A header left over
+     * from another version (ffi.preload, a copy made by ffi-header.php)
+     * declares functions the library may no longer have, or with other
+     * arguments, which would fail later or worse.
+     *
+     * @param FFI    $ffi the loaded instance
+     * @param string $how how it was loaded, for the message
+     *
+     * @return string the library's version
+     *
+     * @throws LibraryException when they are not the same version, or `$ffi` is not libjustclick
+     */
+    public static function checkVersion(FFI $ffi, string $how): string
+    {
+        $fix = 'regenerate the header with `php ' . dirname(__DIR__, 2) . '/ffi-header.php '
+            . '/path/to/libjustclick.so > /etc/php/justclick_php.h` (for ffi.preload) and restart PHP-FPM';
+        try {
+            $version = $ffi->jc_version();
+        } catch (\FFI\Exception $e) {
+            throw new LibraryException("$how does not declare libjustclick's jc_version(): " . $e->getMessage(), 0, $e);
+        }
+        if (!is_string($version) || preg_match('/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})/', $version, $m) !== 1) {
+            throw new LibraryException("$how: jc_version() did not return a version (is it libjustclick?)");
+        }
+        $expected = (int) $m[1] * 1000000 + (int) $m[2] * 1000 + (int) $m[3];
+        try {
+            $declared = $ffi->JC_HEADER_VERSION;
+        } catch (\FFI\Exception $e) {
+            throw new LibraryException(
+                "libjustclick $version is loaded through $how, whose header is older than "
+                . "JC_HEADER_VERSION (written for another version): $fix",
+                0,
+                $e
+            );
+        }
+        if ($declared !== $expected) {
+            throw new LibraryException(sprintf(
+                'libjustclick %s is loaded through %s, but its header was written for %s: %s',
+                $version,
+                $how,
+                is_int($declared)
+                    ? sprintf('%d.%d.%d', intdiv($declared, 1000000), intdiv($declared, 1000) % 1000, $declared % 1000)
+                    : 'another version',
+                $fix
+            ));
+        }
+        return $version;
+    }
+
+    /**
      * The `#define FFI_LIB "..."` line for `$path`. PHP reads the path
      * between the quotes byte for byte, without escapes (so JSON's `\/` or
      * `\u0443` would name another file), and ends it at the first `"` or
