@@ -10,10 +10,10 @@ use std::path::PathBuf;
 /// evaluated here for C (not C++) before C23, and every other directive is
 /// dropped. An unknown conditional fails the build rather than guessing.
 ///
-/// It also declares the crate version as `JC_HEADER_VERSION` (major * 1000000
-/// + minor * 1000 + patch): the PHP binding compares it with `jc_version()`,
-/// because a header left over from an older library (`ffi.preload`) would
-/// declare functions that no longer match.
+/// It also declares the crate version as `JC_HEADER_VERSION`, that is
+/// `major * 1000000 + minor * 1000 + patch`: the PHP binding compares it with
+/// `jc_version()`, because a header left over from an older library
+/// (`ffi.preload`) would declare functions that no longer match.
 fn php_header(c_header: &str, version: u32) -> String {
     let mut out = String::from(
         "#define FFI_SCOPE \"JUSTCLICK\"\n#define FFI_LIB \"libjustclick.so.0\"\n\
