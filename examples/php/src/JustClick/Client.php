@@ -57,6 +57,12 @@ final class Client
     /** Nesting accepted in answers (the library itself stops at 128). */
     private const JSON_DEPTH = 1024;
 
+    /**
+     * Options whose names end in these take integers. Environment variables
+     * and config files give strings, so a string of digits is accepted too.
+     */
+    private const INTEGER_OPTION_SUFFIXES = ['_ms', '_bytes', '_retries'];
+
     private FFI $ffi;
 
     /** @var CData|null the jc_client*; null once freed or if construction failed */
@@ -109,7 +115,7 @@ final class Client
         self::noNul($secret, 'secret');
         [$this->ffi, $this->library] = self::openLibrary($options);
         Library::checkVersion($this->ffi, $this->library);
-        $native = array_diff_key($options, array_flip(self::PHP_OPTIONS));
+        $native = self::integerOptions(array_diff_key($options, array_flip(self::PHP_OPTIONS)));
         $json = $native === [] ? null : self::encode((object) $native, 'options');
         try {
             $handle = $this->ffi->new('jc_client*');
@@ -195,10 +201,9 @@ final class Client
      * @throws ApiException e.g. 200 when the order does not exist
      * @throws ExceptionInterface any other failure (see {@see ExceptionInterface})
      */
-    public function deleteOrder(string $billId): string
+    public function deleteOrder(int|string $billId): string
     {
-        self::noNul($billId, 'billId');
-        return $this->run('jc_delete_order', [$billId])['error_text'];
+        return $this->run('jc_delete_order', [self::id($billId, 'billId')])['error_text'];
     }
 
     /**
@@ -217,12 +222,16 @@ final class Client
      * @throws ApiException             e.g. 200 when the order does not exist
      * @throws ExceptionInterface       any other failure
      */
-    public function updateOrderStatus(string $billId, string $status, ?int $date = null, ?string $rpo = null): string
-    {
-        self::noNul($billId, 'billId');
+    public function updateOrderStatus(
+        int|string $billId,
+        string $status,
+        ?int $date = null,
+        int|string|null $rpo = null
+    ): string {
+        $billId = self::id($billId, 'billId');
         self::noNul($status, 'status');
         if ($rpo !== null) {
-            self::noNul($rpo, 'rpo');
+            $rpo = self::id($rpo, 'rpo');
         }
         if ($date !== null && $date <= 0) {
             throw new InvalidArgumentException("date must be a positive UNIX timestamp, got $date");
@@ -565,6 +574,55 @@ final class Client
         } catch (\JsonException $e) {
             throw new InvalidArgumentException("$what cannot be sent: " . $e->getMessage(), 0, $e);
         }
+    }
+
+    /**
+     * The options with integer ones given as strings of digits turned into
+     * ints; any other value for them (a float, a bool, "30s", "") refused.
+     *
+     * @param array<array-key, mixed> $options
+     *
+     * @return array<array-key, mixed>
+     */
+    private static function integerOptions(array $options): array
+    {
+        foreach ($options as $name => $value) {
+            $integer = false;
+            foreach (self::INTEGER_OPTION_SUFFIXES as $suffix) {
+                $integer = $integer || str_ends_with((string) $name, $suffix);
+            }
+            if (!$integer || $value === null || is_int($value)) {
+                continue;
+            }
+            $int = is_string($value) && preg_match('/^-?[0-9]+$/D', $value) === 1
+                ? filter_var($value, FILTER_VALIDATE_INT)
+                : false;
+            if ($int === false) {
+                throw new InvalidArgumentException(sprintf(
+                    'option "%s" must be an integer or a string of digits, got %s',
+                    $name,
+                    is_string($value) ? '"' . mb_strimwidth($value, 0, 40, '...') . '"' : get_debug_type($value)
+                ));
+            }
+            $options[$name] = $int;
+        }
+        return $options;
+    }
+
+    /**
+     * An order number (or tracking number): frameworks hand them over as int
+     * or string; both are sent as the same digits.
+     */
+    private static function id(int|string $value, string $name): string
+    {
+        if (is_int($value)) {
+            if ($value < 0) {
+                throw new InvalidArgumentException("$name must not be negative, got $value");
+            }
+            return (string) $value;
+        }
+        self::noNul($value, $name);
+        return $value;
     }
 
     /**
