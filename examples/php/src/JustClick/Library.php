@@ -77,6 +77,10 @@ final class Library
     {
         self::requireFfi();
         $origin = $lib === null ? self::describeDefault() : 'the option "lib"';
+        if (PHP_SAPI !== 'cli' && ini_get('ffi.enable') === 'preload') {
+            // FFI::cdef would be refused: what is missing is the preload.
+            throw self::notPreloaded($lib, $header, $origin);
+        }
         $lib ??= self::defaultPath();
         $real = self::existingLibrary($lib, $origin);
         $key = 'cdef:' . $real;
@@ -264,18 +268,66 @@ final class Library
      */
     public static function preload(?string $lib = null, ?string $header = null): void
     {
-        self::requireFfi();
-        try {
-            FFI::scope(self::SCOPE); // created by ffi.preload?
-        } catch (\FFI\Exception $e) {
-            self::loadHeaderFile($lib, $header);
-        }
+        // The classes first: if the library then fails, the requests still
+        // run this code as preloaded code, which ffi.enable=preload lets ask
+        // for the scope, and so report what is missing.
         foreach (glob(__DIR__ . '/*.php') ?: [] as $file) {
             $name = __NAMESPACE__ . '\\' . basename($file, '.php');
             if (!class_exists($name) && !interface_exists($name)) {
                 throw new LibraryException("cannot preload $name from $file");
             }
         }
+        self::requireFfi();
+        try {
+            $ffi = FFI::scope(self::SCOPE); // created by ffi.preload?
+            $how = 'ffi.preload=' . ini_get('ffi.preload');
+        } catch (\FFI\Exception $e) {
+            $ffi = self::loadHeaderFile($lib, $header);
+            $how = 'FFI::load in opcache.preload';
+        }
+        self::checkVersion($ffi, $how);
+    }
+
+    /**
+     * The message when the scope is missing where only it could work
+     * (ffi.enable=preload outside the CLI): what was set, what is missing
+     * as far as this process can see, and where preload.php logged why.
+     */
+    private static function notPreloaded(?string $lib, ?string $header, string $origin): LibraryException
+    {
+        $preload = (string) ini_get('opcache.preload');
+        $msg = sprintf(
+            'libjustclick was not preloaded: the FFI scope "%s" does not exist in this %s process, and '
+            . 'ffi.enable=preload refuses loading it per request',
+            self::SCOPE,
+            PHP_SAPI
+        );
+        if ($preload === '') {
+            return new LibraryException($msg . sprintf(
+                '. Set opcache.preload=%s and opcache.enable=1 (see examples/php/README.md), or ffi.enable=1',
+                dirname(__DIR__, 2) . '/preload.php'
+            ));
+        }
+        $msg .= ". opcache.preload=$preload ran when the server started and logged why to the PHP error log "
+            . '(a line "JustClick preload: ...")';
+        $ffiPreload = (string) ini_get('ffi.preload');
+        $problems = [];
+        foreach ($ffiPreload === '' ? [] : explode(PATH_SEPARATOR, $ffiPreload) as $file) {
+            if (!is_file($file)) {
+                $problems[] = "ffi.preload names $file, which does not exist";
+            }
+        }
+        if ($ffiPreload === '') {
+            try {
+                self::findHeader(self::existingLibrary($lib ?? self::defaultPath(), $origin), $header);
+            } catch (ExceptionInterface $e) {
+                $problems[] = $e->getMessage();
+            }
+        }
+        if ($problems !== []) {
+            $msg .= '; as seen from this process: ' . implode('; ', $problems);
+        }
+        return new LibraryException($msg . '. Fix it, then restart PHP-FPM.');
     }
 
     /**
