@@ -280,7 +280,7 @@ final class Library
         self::requireFfi();
         try {
             $ffi = FFI::scope(self::SCOPE); // created by ffi.preload?
-            $how = 'ffi.preload=' . ini_get('ffi.preload');
+            $how = 'ffi.preload=' . (string) ini_get('ffi.preload');
         } catch (\FFI\Exception $e) {
             $ffi = self::loadHeaderFile($lib, $header);
             $how = 'FFI::load in opcache.preload';
