@@ -28,6 +28,11 @@
  * repository's release build; set $lib below to fix a path instead, e.g.
  * '/usr/local/lib/libjustclick.so.0' after `make install`. Restart FPM after
  * replacing the library or these files.
+ *
+ * If the library or its header is missing, moved or from another version,
+ * this script logs one line ("JustClick preload: ...", error_log) and
+ * returns, so PHP-FPM still starts; JustClick\Client then throws
+ * LibraryException at its first use. See README.md, Deployments.
  */
 
 declare(strict_types=1);
