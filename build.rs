@@ -9,12 +9,21 @@ use std::path::PathBuf;
 /// `FFI::load` reads `#define FFI_SCOPE`/`FFI_LIB`), so the conditionals are
 /// evaluated here for C (not C++) before C23, and every other directive is
 /// dropped. An unknown conditional fails the build rather than guessing.
-fn php_header(c_header: &str) -> String {
+///
+/// It also declares the crate version as `JC_HEADER_VERSION`, that is
+/// `major * 1000000 + minor * 1000 + patch`: the PHP binding compares it with
+/// `jc_version()`, because a header left over from an older library
+/// (`ffi.preload`) would declare functions that no longer match.
+fn php_header(c_header: &str, version: u32) -> String {
     let mut out = String::from(
         "#define FFI_SCOPE \"JUSTCLICK\"\n#define FFI_LIB \"libjustclick.so.0\"\n\
          /* PHP FFI declarations for justclick, derived from justclick.h; do not edit.\n   \
          FFI::load() reads the two defines above; FFI::cdef() needs them removed. */\n",
     );
+    out.push_str(&format!(
+        "/* The library version this header declares: major * 1000000 + minor * 1000 + patch. */\n\
+         enum {{ JC_HEADER_VERSION = {version} }};\n"
+    ));
     // Each entry: is this branch active? (and was any branch taken)
     let mut stack: Vec<(bool, bool)> = Vec::new();
     for line in c_header.lines() {
@@ -65,7 +74,20 @@ fn main() {
     header.write(&mut c_header);
     let c_header = String::from_utf8(c_header).expect("header is UTF-8");
     std::fs::write(out_dir.join("justclick.h"), &c_header).unwrap();
-    std::fs::write(out_dir.join("justclick_php.h"), php_header(&c_header)).unwrap();
+    let part = |name: &str| -> u32 {
+        env::var(name)
+            .unwrap()
+            .parse()
+            .expect("numeric version part")
+    };
+    let version = part("CARGO_PKG_VERSION_MAJOR") * 1_000_000
+        + part("CARGO_PKG_VERSION_MINOR") * 1_000
+        + part("CARGO_PKG_VERSION_PATCH");
+    std::fs::write(
+        out_dir.join("justclick_php.h"),
+        php_header(&c_header, version),
+    )
+    .unwrap();
 
     // The loader looks for the SONAME, so `make install` creates
     // libjustclick.so.0 -> libjustclick.so.0.1.0 (and tests a private link).

@@ -2,6 +2,8 @@
 #define FFI_LIB "libjustclick.so.0"
 /* PHP FFI declarations for justclick, derived from justclick.h; do not edit.
    FFI::load() reads the two defines above; FFI::cdef() needs them removed. */
+/* The library version this header declares: major * 1000000 + minor * 1000 + patch. */
+enum { JC_HEADER_VERSION = 1000 };
 /*
  * justclick: a client for the JustClick API (https://justclick.ru).
  *

@@ -31,7 +31,7 @@ require __DIR__ . '/autoload.php';
 
 use JustClick\ApiException;
 use JustClick\Client;
-use JustClick\Exception as JustClickException;
+use JustClick\ExceptionInterface as JustClickException;
 
 /** An environment variable, or null when unset or empty. */
 function env(string $name): ?string

@@ -22,7 +22,7 @@ if ($argc > 2 || in_array($argv[1] ?? '', ['-h', '--help'], true)) {
 }
 try {
     echo \JustClick\Library::headerText($argv[1] ?? null);
-} catch (\JustClick\Exception $e) {
+} catch (\JustClick\ExceptionInterface $e) {
     fwrite(STDERR, 'ffi-header.php: ' . $e->getMessage() . "\n");
     exit(1);
 }

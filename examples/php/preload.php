@@ -28,6 +28,11 @@
  * repository's release build; set $lib below to fix a path instead, e.g.
  * '/usr/local/lib/libjustclick.so.0' after `make install`. Restart FPM after
  * replacing the library or these files.
+ *
+ * If the library or its header is missing, moved or from another version,
+ * this script logs one line ("JustClick preload: ...", error_log) and
+ * returns, so PHP-FPM still starts; JustClick\Client then throws
+ * LibraryException at its first use. See README.md, Deployments.
  */
 
 declare(strict_types=1);
@@ -36,4 +41,13 @@ require __DIR__ . '/autoload.php';
 
 $lib = null; // null: JUSTCLICK_LIB, else target/release/libjustclick.so
 
-\JustClick\Library::preload($lib);
+// A broken install (library or header missing or moved, a stale header) must
+// not stop PHP-FPM, which would take down every pool: log one line and
+// return. JustClick\Client then throws LibraryException at its first use,
+// saying what is missing.
+try {
+    \JustClick\Library::preload($lib);
+} catch (\Throwable $e) {
+    error_log('JustClick preload: ' . str_replace(["\r", "\n"], ' ', get_class($e) . ': ' . $e->getMessage())
+        . ' (the server runs on; JustClick\Client throws LibraryException until this is fixed and PHP restarted)');
+}

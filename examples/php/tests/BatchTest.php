@@ -49,7 +49,7 @@ final class BatchTest extends TestCase
         self::assertCount(4, $results['no params']);
 
         // Telling success from failure per call, as documented.
-        $failed = array_keys(array_filter($results, static fn ($r) => $r instanceof \JustClick\Exception));
+        $failed = array_keys(array_filter($results, static fn ($r) => $r instanceof \JustClick\ExceptionInterface));
         self::assertSame(['gone', 'unknown', 'invalid'], $failed);
     }
 

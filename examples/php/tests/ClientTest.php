@@ -32,7 +32,7 @@ final class ClientTest extends TestCase
         self::assertSame('Заказ не существует', $e->getMessage());
         self::assertSame('Заказ не существует', $e->getErrorText());
         self::assertInstanceOf(\RuntimeException::class, $e);
-        self::assertInstanceOf(\JustClick\Exception::class, $e);
+        self::assertInstanceOf(\JustClick\ExceptionInterface::class, $e);
     }
 
     public function testUpdateOrderStatusSentAsInTheSeed(): void

@@ -81,7 +81,7 @@ final class FaultsTest extends TestCase
             $sb->fault('none');
         }
         self::assertCount(2, $jc->getBills('client@example.com', 'paid'), 'the same client works after the fault');
-        self::assertInstanceOf(\JustClick\Exception::class, $e);
+        self::assertInstanceOf(\JustClick\ExceptionInterface::class, $e);
         self::assertInstanceOf(\RuntimeException::class, $e);
         self::assertStringContainsString($mention, $e->getMessage());
         self::assertStringNotContainsString($sb->secret, $e->getMessage());
@@ -196,7 +196,7 @@ final class FaultsTest extends TestCase
                 'http_status' => 502,
             ]);
             self::assertSame($class, get_class($e), $status);
-            self::assertInstanceOf(\JustClick\Exception::class, $e);
+            self::assertInstanceOf(\JustClick\ExceptionInterface::class, $e);
         }
         self::assertInstanceOf(\InvalidArgumentException::class, Outcome::exception(['status' => 'invalid_argument']));
         self::assertStringContainsString('bug in the PHP binding', Outcome::exception(['status' => 'null_argument', 'message' => 'client is NULL'])->getMessage());

@@ -74,7 +74,7 @@ final class TlsTest extends TestCase
         try {
             $jc->getBills('client@example.com');
             self::fail('plain HTTP against an HTTPS server must fail');
-        } catch (\JustClick\Exception $e) {
+        } catch (\JustClick\ExceptionInterface $e) {
             self::assertNotInstanceOf(\JustClick\ApiException::class, $e);
         }
     }

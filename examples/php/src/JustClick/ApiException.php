@@ -12,14 +12,17 @@ namespace JustClick;
  * (GetBills for a customer without orders), 8 "Превышен лимит запросов к
  * API" (request limit reached).
  */
-class ApiException extends \RuntimeException implements Exception
+class ApiException extends \RuntimeException implements ExceptionInterface
 {
     /**
-     * @param int             $errorCode the service's error_code
+     * The arguments are in \RuntimeException's order, so code written for
+     * any exception (`new ApiException($text, $code)`) builds it right.
+     *
      * @param string          $errorText the service's error_text
+     * @param int             $errorCode the service's error_code
      * @param \Throwable|null $previous  chained exception, if any
      */
-    public function __construct(int $errorCode, string $errorText, ?\Throwable $previous = null)
+    public function __construct(string $errorText, int $errorCode = 0, ?\Throwable $previous = null)
     {
         parent::__construct($errorText, $errorCode, $previous);
     }

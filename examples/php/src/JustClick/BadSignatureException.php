@@ -9,6 +9,6 @@ namespace JustClick;
  * secret, a proxy or attacker changed it, or a replayed answer). Nothing in
  * such an answer is trusted or returned.
  */
-class BadSignatureException extends \RuntimeException implements Exception
+class BadSignatureException extends \RuntimeException implements ExceptionInterface
 {
 }

@@ -17,7 +17,7 @@ use FFI\CData;
  *     $bills = $jc->getBills('client@example.com', 'paid');
  * } catch (\JustClick\ApiException $e) {          // the service said no
  *     echo $e->getCode(), ' ', $e->getMessage();   // 200 Заказ не существует
- * } catch (\JustClick\Exception $e) {             // anything else
+ * } catch (\JustClick\ExceptionInterface $e) {    // anything else
  *     echo get_class($e), ': ', $e->getMessage();
  * }
  * ```
@@ -30,11 +30,12 @@ use FFI\CData;
  * (a confirmation such as "Заказ удален"); getBills() and call() return
  * the decoded `result` as PHP arrays (`json_decode(..., true)`), null when
  * the service sent none. Every failure is an exception implementing
- * {@see Exception}. Wrong values raise {@see InvalidArgumentException}
+ * {@see ExceptionInterface}. Wrong values raise {@see InvalidArgumentException}
  * before any network traffic; arguments of the wrong PHP type are PHP's own
  * \TypeError: `null` for a non-nullable parameter always, other types when
- * the calling file declares strict_types=1 (otherwise PHP converts as usual,
- * e.g. the seeds' int order number 1111 to "1111").
+ * the calling file declares strict_types=1 (otherwise PHP converts as
+ * usual). Order numbers may be int or string (1111 or "1111"), and integer
+ * options strings of digits, as frameworks and getenv() hand them over.
  *
  * Strings must be UTF-8 (convert windows-1251 data with mb_convert_encoding
  * first). A string argument or option containing a NUL byte is refused with
@@ -45,8 +46,10 @@ use FFI\CData;
  * max_execution_time does not interrupt it.
  *
  * The client cannot be cloned or serialized (it owns a native handle).
+ * Type against {@see ClientInterface} to mock it. Use one client per
+ * thread in ZTS builds; under PHP-FPM an object lives one request.
  */
-final class Client
+final class Client implements ClientInterface
 {
     /** Options handled in PHP; all others go to jc_client_new(). */
     private const PHP_OPTIONS = ['lib', 'header', 'scope', 'ffi'];
@@ -57,14 +60,20 @@ final class Client
     /** Nesting accepted in answers (the library itself stops at 128). */
     private const JSON_DEPTH = 1024;
 
+    /**
+     * Options whose names end in these take integers. Environment variables
+     * and config files give strings, so a string of digits is accepted too.
+     */
+    private const INTEGER_OPTION_SUFFIXES = ['_ms', '_bytes', '_retries'];
+
     private FFI $ffi;
 
     /** @var CData|null the jc_client*; null once freed or if construction failed */
     private ?CData $handle = null;
 
-    private string $login;
+    private string $login = '';
 
-    private string $library;
+    private string $library = '';
 
     /**
      * Creates a client for account `$login` (also its third-level domain,
@@ -82,6 +91,10 @@ final class Client
      * - `user_agent` (string), `max_response_bytes` (int, default 8 MiB);
      * - `rate_limit_retries` (int, default 3) and `rate_limit_backoff_ms`
      *   (int, default 250): retries of API error 8 in callBatch().
+     *
+     * Integer options (names ending in `_ms`, `_bytes`, `_retries`) also take
+     * strings of digits ("30000", as read from the environment); anything
+     * else for them (1.5, "30s", "") is refused.
      *
      * Options handled here (how libjustclick is found, see {@see Library}):
      * - `lib` (string): path of libjustclick.so, loaded with FFI::cdef;
@@ -108,16 +121,24 @@ final class Client
         self::noNul($login, 'login');
         self::noNul($secret, 'secret');
         [$this->ffi, $this->library] = self::openLibrary($options);
-        $native = array_diff_key($options, array_flip(self::PHP_OPTIONS));
+        Library::checkVersion($this->ffi, $this->library);
+        $native = self::integerOptions(array_diff_key($options, array_flip(self::PHP_OPTIONS)));
         $json = $native === [] ? null : self::encode((object) $native, 'options');
-        $handle = $this->ffi->new('jc_client*');
-        $status = $this->ffi->jc_client_new($login, $secret, $json, FFI::addr($handle));
-        if ($status !== 0) {
-            throw Outcome::exception([
-                'ok' => false,
-                'status' => $this->ffi->jc_status_name($status),
-                'message' => $this->ffi->jc_last_error_message(),
-            ]);
+        try {
+            $handle = $this->ffi->new('jc_client*');
+            if ($handle === null) {
+                throw new PanicException('FFI could not allocate a jc_client pointer');
+            }
+            $status = $this->ffi->jc_client_new($login, $secret, $json, FFI::addr($handle));
+            if ($status !== 0) {
+                throw Outcome::exception([
+                    'ok' => false,
+                    'status' => $this->ffi->jc_status_name($status),
+                    'message' => $this->ffi->jc_last_error_message(),
+                ]);
+            }
+        } catch (\FFI\Exception $e) {
+            throw $this->ffiException($e);
         }
         if (FFI::isNull($handle)) {
             throw new PanicException('jc_client_new succeeded but returned no client');
@@ -177,47 +198,30 @@ final class Client
      */
     public function __debugInfo(): array
     {
-        return ['login' => $this->login ?? '', 'library' => $this->library ?? ''];
+        return ['login' => $this->login, 'library' => $this->library];
     }
 
     /**
-     * DeleteOrder: deletes order `$billId`.
-     *
-     * @param string $billId the order number, e.g. "1111"
-     *
-     * @return string the service's confirmation (error_text), e.g. "Заказ удален"
-     *
-     * @throws ApiException e.g. 200 when the order does not exist
-     * @throws Exception    any other failure (see {@see Exception})
+     * {@inheritDoc}
      */
-    public function deleteOrder(string $billId): string
+    public function deleteOrder(int|string $billId): string
     {
-        self::noNul($billId, 'billId');
-        return $this->run('jc_delete_order', [$billId])['error_text'];
+        return $this->run('jc_delete_order', [self::id($billId, 'billId')])['error_text'];
     }
 
     /**
-     * UpdateOrderStatus: sets order `$billId` to `$status`.
-     *
-     * @param string      $billId the order number
-     * @param string      $status `sent` (mailed), `paid`, `return` or `cancel`
-     * @param int|null    $date   UNIX timestamp of mailing or payment: required for
-     *                            `sent` and `paid`; null = not given; must be > 0
-     * @param string|null $rpo    postal tracking number: required for `sent`;
-     *                            null or "" = not given
-     *
-     * @return string the service's confirmation (error_text)
-     *
-     * @throws InvalidArgumentException for an unknown status, a missing date or rpo, a date <= 0
-     * @throws ApiException             e.g. 200 when the order does not exist
-     * @throws Exception                any other failure
+     * {@inheritDoc}
      */
-    public function updateOrderStatus(string $billId, string $status, ?int $date = null, ?string $rpo = null): string
-    {
-        self::noNul($billId, 'billId');
+    public function updateOrderStatus(
+        int|string $billId,
+        string $status,
+        ?int $date = null,
+        int|string|null $rpo = null
+    ): string {
+        $billId = self::id($billId, 'billId');
         self::noNul($status, 'status');
         if ($rpo !== null) {
-            self::noNul($rpo, 'rpo');
+            $rpo = self::id($rpo, 'rpo');
         }
         if ($date !== null && $date <= 0) {
             throw new InvalidArgumentException("date must be a positive UNIX timestamp, got $date");
@@ -226,19 +230,7 @@ final class Client
     }
 
     /**
-     * GetBills: the orders of the customer with e-mail `$email`, with the
-     * goods in each.
-     *
-     * @param string      $email     the customer's e-mail (required)
-     * @param string|null $payStatus `paid`, `waiting` or `cancel`; null or "" = all orders
-     *
-     * @return array<array-key, array<array-key, array{good_name: string, good_title: string}>>
-     *         bill_id => good_id => ['good_name' => ..., 'good_title' => ...]; numeric
-     *         ids become int keys (PHP array semantics)
-     *
-     * @throws ApiException             400 when the customer has no (matching) orders
-     * @throws InvalidArgumentException for a malformed e-mail or pay status
-     * @throws Exception                any other failure
+     * {@inheritDoc}
      */
     public function getBills(string $email, ?string $payStatus = null): array
     {
@@ -254,21 +246,7 @@ final class Client
     }
 
     /**
-     * UpdateGood: replaces settings of an existing product.
-     *
-     * `$good` holds `good_name` (required) and any UpdateGood fields
-     * (`good_title`, `good_sum`, `good_partner_SL_link`, ...; names are
-     * case-sensitive, unknown names are rejected, null means not given).
-     * Note: the service stores `good_sum` as 0 when it is not sent. The
-     * fields are sent in the API's documented order (good_name, good_title,
-     * parent_id, good_sum, ...), whatever the order of `$good`.
-     *
-     * @param array<string, string|int|float|bool|null> $good the fields
-     *
-     * @return string the service's confirmation (error_text), e.g. "Продукт обновлен"
-     *
-     * @throws InvalidArgumentException for unknown fields, wrong types or values
-     * @throws Exception                any other failure
+     * {@inheritDoc}
      */
     public function updateGood(array $good): string
     {
@@ -276,26 +254,7 @@ final class Client
     }
 
     /**
-     * Calls any API method (AddLeadToGroup, GetAllGoods, CreateOrder, ...),
-     * signed like the others.
-     *
-     * `$params` is sent in order exactly as PHP's http_build_query() would
-     * send it: nested arrays as `key[sub]=...`, lists as `key[0]=...`, null
-     * skipped, true/false as 1/0. Keys PHP would mangle (`.`, space, `[`,
-     * `]`, control bytes, empty) and `hash` are rejected. Floats are sent
-     * as the shortest exact decimal (`1/3` as 0.3333333333333333) where
-     * http_build_query() rounds to `precision` digits; both sign correctly,
-     * pass strings if the exact text matters. Strings inside `$params` are
-     * never cut at a NUL byte (it is sent as %00, like http_build_query).
-     *
-     * @param string               $method the API method, letters and digits
-     * @param array<array-key, mixed> $params the parameters
-     *
-     * @return mixed the decoded `result` (arrays, not objects), null if none
-     *
-     * @throws ApiException             the service's error
-     * @throws InvalidArgumentException for a bad method name or parameter
-     * @throws Exception                any other failure
+     * {@inheritDoc}
      */
     public function call(string $method, array $params = []): mixed
     {
@@ -305,39 +264,7 @@ final class Client
     }
 
     /**
-     * Runs many calls with at most `$concurrency` (1..64) in flight over the
-     * client's kept-alive connections, and waits for all of them.
-     *
-     * Each element of `$calls` is `['method' => 'GetBills', 'params' =>
-     * [...], 'idempotent' => false]` (`params` and `idempotent` optional).
-     * API error 8 (request limit) is retried with backoff (options
-     * `rate_limit_retries`, `rate_limit_backoff_ms`) only for DeleteOrder,
-     * UpdateOrderStatus, GetBills, UpdateGood and calls marked idempotent.
-     *
-     * The answer has the same keys as `$calls`, in the same order. Each
-     * value is EITHER the call's decoded `result` (as call() returns it:
-     * an array, a scalar or null - never an object) OR, when that call
-     * failed, the exception object it would have thrown (not thrown here):
-     *
-     * ```php
-     * foreach ($jc->callBatch($calls) as $key => $r) {
-     *     if ($r instanceof \JustClick\Exception) { // this call failed
-     *         echo "$key: ", get_class($r), ' ', $r->getMessage(), "\n";
-     *     } else {                                  // this call succeeded
-     *         var_dump($r);
-     *     }
-     * }
-     * ```
-     *
-     * One failing call never fails the others.
-     *
-     * @param array<array-key, array{method: string, params?: array<array-key, mixed>, idempotent?: bool}> $calls
-     * @param int $concurrency requests in flight at most (1..64)
-     *
-     * @return array<array-key, mixed|Exception> per call: result, or exception object
-     *
-     * @throws InvalidArgumentException for a malformed list (the whole batch is refused)
-     * @throws Exception                when the batch as a whole could not run
+     * {@inheritDoc}
      */
     public function callBatch(array $calls, int $concurrency = 8): array
     {
@@ -371,7 +298,7 @@ final class Client
     }
 
     /**
-     * The version of the loaded libjustclick, e.g. "0.1.0".
+     * {@inheritDoc}
      */
     public function libraryVersion(): string
     {
@@ -379,8 +306,7 @@ final class Client
     }
 
     /**
-     * How libjustclick was loaded, e.g. `FFI::cdef(/path/libjustclick.so)`
-     * or `FFI::scope(JUSTCLICK)`.
+     * {@inheritDoc}
      */
     public function library(): string
     {
@@ -403,26 +329,33 @@ final class Client
         if ($this->handle === null) {
             throw new \LogicException('this JustClick\Client has been freed');
         }
-        $out = $this->ffi->new('char*');
-        array_unshift($args, $this->handle);
-        $args[] = FFI::addr($out);
-        $json = null;
         try {
-            $status = $this->ffi->$function(...$args);
-            if (!FFI::isNull($out)) {
-                $json = FFI::string($out);
+            $out = $this->ffi->new('char*');
+            if ($out === null) {
+                throw new PanicException('FFI could not allocate a char pointer');
             }
-        } finally {
-            if (!FFI::isNull($out)) {
-                $this->ffi->jc_string_free($out);
+            array_unshift($args, $this->handle);
+            $args[] = FFI::addr($out);
+            $json = null;
+            try {
+                $status = $this->ffi->$function(...$args);
+                if (!FFI::isNull($out)) {
+                    $json = FFI::string($out);
+                }
+            } finally {
+                if (!FFI::isNull($out)) {
+                    $this->ffi->jc_string_free($out);
+                }
             }
-        }
-        if ($json === null) {
-            throw Outcome::exception([
-                'ok' => false,
-                'status' => $this->ffi->jc_status_name($status),
-                'message' => $this->ffi->jc_last_error_message(),
-            ]);
+            if ($json === null) {
+                throw Outcome::exception([
+                    'ok' => false,
+                    'status' => $this->ffi->jc_status_name($status),
+                    'message' => $this->ffi->jc_last_error_message(),
+                ]);
+            }
+        } catch (\FFI\Exception $e) {
+            throw $this->ffiException($e);
         }
         $doc = Outcome::decode($json);
         if ($batch && $status === 0 && array_is_list($doc)) {
@@ -442,6 +375,22 @@ final class Client
             throw new BadResponseException("$function returned a document without error_text");
         }
         return $doc;
+    }
+
+    /**
+     * \FFI\Exception (and \FFI\ParserException) would escape
+     * `catch (ExceptionInterface)`: they mean the FFI instance does not
+     * declare what this binding calls (a user's `ffi`, a stale header).
+     */
+    private function ffiException(\FFI\Exception $e): LibraryException
+    {
+        return new LibraryException(sprintf(
+            '%s does not declare what the JustClick binding needs (%s: %s); use the header of this '
+            . 'library version (include/justclick_php.h, or regenerate it with ffi-header.php)',
+            $this->library,
+            get_class($e),
+            $e->getMessage()
+        ), 0, $e);
     }
 
     /**
@@ -540,6 +489,56 @@ final class Client
         } catch (\JsonException $e) {
             throw new InvalidArgumentException("$what cannot be sent: " . $e->getMessage(), 0, $e);
         }
+    }
+
+    /**
+     * The options with integer ones given as strings of digits turned into
+     * ints; any other value for them (a float, a bool, "30s", "") refused.
+     *
+     * @param array<array-key, mixed> $options
+     *
+     * @return array<array-key, mixed>
+     */
+    private static function integerOptions(array $options): array
+    {
+        foreach ($options as $name => $value) {
+            $integer = false;
+            foreach (self::INTEGER_OPTION_SUFFIXES as $suffix) {
+                $integer = $integer || str_ends_with((string) $name, $suffix);
+            }
+            if (!$integer || $value === null || is_int($value)) {
+                continue;
+            }
+            $int = is_string($value) && preg_match('/^-?[0-9]+$/D', $value) === 1
+                ? filter_var($value, FILTER_VALIDATE_INT)
+                : false;
+            if ($int === false) {
+                $shown = is_string($value)
+                    ? '"' . (strlen($value) > 40 ? substr($value, 0, 40) . '...' : $value) . '"'
+                    : get_debug_type($value);
+                throw new InvalidArgumentException(
+                    sprintf('option "%s" must be an integer or a string of digits, got %s', $name, $shown)
+                );
+            }
+            $options[$name] = $int;
+        }
+        return $options;
+    }
+
+    /**
+     * An order number (or tracking number): frameworks hand them over as int
+     * or string; both are sent as the same digits.
+     */
+    private static function id(int|string $value, string $name): string
+    {
+        if (is_int($value)) {
+            if ($value < 0) {
+                throw new InvalidArgumentException("$name must not be negative, got $value");
+            }
+            return (string) $value;
+        }
+        self::noNul($value, $name);
+        return $value;
     }
 
     /**

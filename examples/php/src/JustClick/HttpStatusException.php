@@ -11,7 +11,7 @@ namespace JustClick;
  *
  * getHttpStatus() (and getCode()) is the HTTP status.
  */
-class HttpStatusException extends \RuntimeException implements Exception
+class HttpStatusException extends \RuntimeException implements ExceptionInterface
 {
     /**
      * @param string          $message    the library's description

@@ -14,6 +14,6 @@ namespace JustClick;
  * required, are PHP's own \TypeError instead, raised by the type system;
  * see {@see Client}.)
  */
-class InvalidArgumentException extends \InvalidArgumentException implements Exception
+class InvalidArgumentException extends \InvalidArgumentException implements ExceptionInterface
 {
 }

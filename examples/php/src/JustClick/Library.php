@@ -28,8 +28,14 @@ use FFI;
  * next to the library's directory (`PREFIX/lib/..` after `make install`,
  * `target/<profile>/../..` in the repository).
  *
- * Instances are cached for the life of the process and never unloaded, so
- * a library outlives every client that uses it.
+ * What persists: under the CLI (scripts, cron, queue workers) an instance
+ * is cached in a static property for the rest of the process, so one
+ * library serves every client. Under PHP-FPM (and mod_php) PHP resets static
+ * properties at the end of every request, so the cache lasts one request:
+ * a scope preloaded at server start (FFI::scope) stays, while FFI::cdef
+ * parses the header again in each request. What libjustclick keeps itself
+ * stays with the process. Within one cached instance, the library outlives
+ * every client that uses it (a client holds its instance).
  */
 final class Library
 {
@@ -71,6 +77,10 @@ final class Library
     {
         self::requireFfi();
         $origin = $lib === null ? self::describeDefault() : 'the option "lib"';
+        if (PHP_SAPI !== 'cli' && ini_get('ffi.enable') === 'preload') {
+            // FFI::cdef would be refused: what is missing is the preload.
+            throw self::notPreloaded($lib, $header, $origin);
+        }
         $lib ??= self::defaultPath();
         $real = self::existingLibrary($lib, $origin);
         $key = 'cdef:' . $real;
@@ -137,23 +147,39 @@ final class Library
     /**
      * The header with `#define FFI_LIB` set to the library's absolute path:
      * what FFI::load() and the php.ini setting `ffi.preload` need (write it
-     * to a file with ffi-header.php).
+     * to a file with ffi-header.php). The real path is written, unless PHP
+     * could not read it there (see {@see ffiLibDefine()}) and `$lib` is an
+     * absolute path PHP can read, e.g. a link made for that reason.
      *
      * @param string|null $lib    path of libjustclick.so (null: default lookup)
      * @param string|null $header path of justclick_php.h (null: default lookup)
      *
-     * @throws LibraryException when the library or its header is not found
+     * @throws LibraryException when the library or its header is not found, or
+     *                          PHP could not read the library's path in FFI_LIB
      */
     public static function headerText(?string $lib = null, ?string $header = null): string
     {
         $origin = $lib === null ? self::describeDefault() : 'the argument "lib"';
         $lib ??= self::defaultPath();
         $real = self::existingLibrary($lib, $origin);
-        $text = self::readHeader(self::findHeader($real, $header));
+        // A link from a plain path to a library whose real path PHP cannot
+        // read in FFI_LIB is the documented way out, so keep that path.
+        $path = !self::ffiLibReadable($real) && str_starts_with($lib, '/') && self::ffiLibReadable($lib) ? $lib : $real;
+        return self::withFfiLib(self::readHeader(self::findHeader($real, $header)), $path);
+    }
+
+    /**
+     * The header text with its FFI_LIB line set to `$path`.
+     *
+     * @throws LibraryException when the header has no FFI_LIB line or PHP could not read `$path` there
+     */
+    private static function withFfiLib(string $text, string $path): string
+    {
+        $define = self::ffiLibDefine($path);
         $count = 0;
-        $text = (string) preg_replace(
+        $text = (string) preg_replace_callback(
             '/^#define FFI_LIB .*$/m',
-            '#define FFI_LIB ' . json_encode($real, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR),
+            static fn (): string => $define,
             $text,
             1,
             $count
@@ -168,7 +194,8 @@ final class Library
      * Loads the library with FFI::load() from a temporary file holding
      * {@see headerText()}. Called by preload.php under opcache.preload
      * (where the FFI_SCOPE line makes it the scope JUSTCLICK); usable
-     * directly in the CLI. Not cached.
+     * directly in the CLI. Not cached. A library whose path FFI_LIB cannot
+     * hold (spaces, non-ASCII letters) is loaded through a temporary link.
      *
      * @param string|null $lib    path of libjustclick.so (null: default lookup)
      * @param string|null $header path of justclick_php.h (null: default lookup)
@@ -178,9 +205,27 @@ final class Library
     public static function loadHeaderFile(?string $lib = null, ?string $header = null): FFI
     {
         self::requireFfi();
-        $text = self::headerText($lib, $header);
+        $origin = $lib === null ? self::describeDefault() : 'the argument "lib"';
+        $real = self::existingLibrary($lib ?? self::defaultPath(), $origin);
+        $link = null;
+        if (!self::ffiLibReadable($real)) {
+            // FFI_LIB cannot name this path; a temporary link with a plain
+            // name can, and the loaded library stays loaded after it is gone.
+            $link = self::temporaryLink($real);
+        }
+        try {
+            $text = self::withFfiLib(self::readHeader(self::findHeader($real, $header)), $link ?? $real);
+        } catch (LibraryException $e) {
+            if ($link !== null) {
+                self::removeLink($link);
+            }
+            throw $e;
+        }
         $tmp = tempnam(sys_get_temp_dir(), 'justclick_php_h_');
         if ($tmp === false || file_put_contents($tmp, $text) !== strlen($text)) {
+            if ($link !== null) {
+                self::removeLink($link);
+            }
             throw new LibraryException('cannot write a temporary header in ' . sys_get_temp_dir());
         }
         try {
@@ -197,6 +242,9 @@ final class Library
             throw new LibraryException($msg, 0, $e);
         } finally {
             @unlink($tmp);
+            if ($link !== null) {
+                self::removeLink($link);
+            }
         }
         if (!$ffi instanceof FFI) {
             throw new LibraryException('FFI::load could not load the header (see the PHP warning above)');
@@ -220,18 +268,185 @@ final class Library
      */
     public static function preload(?string $lib = null, ?string $header = null): void
     {
-        self::requireFfi();
-        try {
-            FFI::scope(self::SCOPE); // created by ffi.preload?
-        } catch (\FFI\Exception $e) {
-            self::loadHeaderFile($lib, $header);
-        }
+        // The classes first: if the library then fails, the requests still
+        // run this code as preloaded code, which ffi.enable=preload lets ask
+        // for the scope, and so report what is missing.
         foreach (glob(__DIR__ . '/*.php') ?: [] as $file) {
             $name = __NAMESPACE__ . '\\' . basename($file, '.php');
             if (!class_exists($name) && !interface_exists($name)) {
                 throw new LibraryException("cannot preload $name from $file");
             }
         }
+        self::requireFfi();
+        try {
+            $ffi = FFI::scope(self::SCOPE); // created by ffi.preload?
+            $how = 'ffi.preload=' . (string) ini_get('ffi.preload');
+        } catch (\FFI\Exception $e) {
+            $ffi = self::loadHeaderFile($lib, $header);
+            $how = 'FFI::load in opcache.preload';
+        }
+        self::checkVersion($ffi, $how);
+    }
+
+    /**
+     * The message when the scope is missing where only it could work
+     * (ffi.enable=preload outside the CLI): what was set, what is missing
+     * as far as this process can see, and where preload.php logged why.
+     */
+    private static function notPreloaded(?string $lib, ?string $header, string $origin): LibraryException
+    {
+        $preload = (string) ini_get('opcache.preload');
+        $msg = sprintf(
+            'libjustclick was not preloaded: the FFI scope "%s" does not exist in this %s process, and '
+            . 'ffi.enable=preload refuses loading it per request',
+            self::SCOPE,
+            PHP_SAPI
+        );
+        if ($preload === '') {
+            return new LibraryException($msg . sprintf(
+                '. Set opcache.preload=%s and opcache.enable=1 (see examples/php/README.md), or ffi.enable=1',
+                dirname(__DIR__, 2) . '/preload.php'
+            ));
+        }
+        $msg .= ". opcache.preload=$preload ran when the server started and logged why to the PHP error log "
+            . '(a line "JustClick preload: ...")';
+        $ffiPreload = (string) ini_get('ffi.preload');
+        $problems = [];
+        foreach ($ffiPreload === '' ? [] : explode(PATH_SEPARATOR, $ffiPreload) as $file) {
+            if (!is_file($file)) {
+                $problems[] = "ffi.preload names $file, which does not exist";
+            }
+        }
+        if ($ffiPreload === '') {
+            try {
+                self::findHeader(self::existingLibrary($lib ?? self::defaultPath(), $origin), $header);
+            } catch (ExceptionInterface $e) {
+                $problems[] = $e->getMessage();
+            }
+        }
+        if ($problems !== []) {
+            $msg .= '; as seen from this process: ' . implode('; ', $problems);
+        }
+        return new LibraryException($msg . '. Fix it, then restart PHP-FPM.');
+    }
+
+    /**
+     * Checks that `$ffi` is libjustclick with the header of the same version:
+     * jc_version() against the header's JC_HEADER_VERSION. A header left over
+     * from another version (ffi.preload, a copy made by ffi-header.php)
+     * declares functions the library may no longer have, or with other
+     * arguments, which would fail later or worse.
+     *
+     * @param FFI    $ffi the loaded instance
+     * @param string $how how it was loaded, for the message
+     *
+     * @return string the library's version
+     *
+     * @throws LibraryException when they are not the same version, or `$ffi` is not libjustclick
+     */
+    public static function checkVersion(FFI $ffi, string $how): string
+    {
+        $fix = 'regenerate the header with `php ' . dirname(__DIR__, 2) . '/ffi-header.php '
+            . '/path/to/libjustclick.so > /etc/php/justclick_php.h` (for ffi.preload) and restart PHP-FPM';
+        try {
+            $version = $ffi->jc_version();
+        } catch (\FFI\Exception $e) {
+            throw new LibraryException("$how does not declare libjustclick's jc_version(): " . $e->getMessage(), 0, $e);
+        }
+        if (!is_string($version) || preg_match('/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})/', $version, $m) !== 1) {
+            throw new LibraryException("$how: jc_version() did not return a version (is it libjustclick?)");
+        }
+        $expected = (int) $m[1] * 1000000 + (int) $m[2] * 1000 + (int) $m[3];
+        try {
+            $declared = $ffi->JC_HEADER_VERSION;
+        } catch (\FFI\Exception $e) {
+            throw new LibraryException(
+                "libjustclick $version is loaded through $how, whose header is older than "
+                . "JC_HEADER_VERSION (written for another version): $fix",
+                0,
+                $e
+            );
+        }
+        if ($declared !== $expected) {
+            throw new LibraryException(sprintf(
+                'libjustclick %s is loaded through %s, but its header was written for %s: %s',
+                $version,
+                $how,
+                is_int($declared)
+                    ? sprintf('%d.%d.%d', intdiv($declared, 1000000), intdiv($declared, 1000) % 1000, $declared % 1000)
+                    : 'another version',
+                $fix
+            ));
+        }
+        return $version;
+    }
+
+    /**
+     * The `#define FFI_LIB "..."` line for `$path`. PHP reads the path
+     * between the quotes byte for byte, without escapes (so JSON's `\/` or
+     * `\u0443` would name another file), and ends it at the first `"` or
+     * line break: such paths cannot be written and are refused.
+     *
+     * @param string $path the library's absolute path
+     *
+     * @throws LibraryException when PHP could not read the path back
+     */
+    public static function ffiLibDefine(string $path): string
+    {
+        if (!self::ffiLibReadable($path)) {
+            throw new LibraryException(sprintf(
+                'PHP cannot read the library path %s in "#define FFI_LIB" (its parser refuses spaces, '
+                . 'double quotes, control characters and non-ASCII letters there): link the library from a '
+                . 'plain path, e.g. `ln -s %s /usr/local/lib/libjustclick.so.0`, and give that path',
+                json_encode($path, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE),
+                escapeshellarg($path)
+            ));
+        }
+        return '#define FFI_LIB "' . $path . '"';
+    }
+
+    /**
+     * Whether PHP's FFI::load reads `$path` back from `#define FFI_LIB`:
+     * it stops at any byte <= ' ' (a signed char, so UTF-8 bytes too) and
+     * at the closing quote.
+     */
+    private static function ffiLibReadable(string $path): bool
+    {
+        return $path !== '' && preg_match('/["\x00-\x20\x7f-\xff]/', $path) !== 1;
+    }
+
+    /**
+     * A symbolic link with a plain name to `$real`, in a new directory under
+     * the temporary directory.
+     *
+     * @throws LibraryException when it cannot be made
+     */
+    private static function temporaryLink(string $real): string
+    {
+        $dir = sys_get_temp_dir() . '/justclick-lib-' . bin2hex(random_bytes(8));
+        $link = $dir . '/libjustclick.so';
+        if (!self::ffiLibReadable($link) || !@mkdir($dir, 0700) || !@symlink($real, $link)) {
+            @rmdir($dir);
+            throw new LibraryException(self::ffiLibDefineProblem($real) . ' (no temporary link could be made in '
+                . sys_get_temp_dir() . ')');
+        }
+        return $link;
+    }
+
+    private static function removeLink(string $link): void
+    {
+        @unlink($link);
+        @rmdir(dirname($link));
+    }
+
+    private static function ffiLibDefineProblem(string $path): string
+    {
+        try {
+            self::ffiLibDefine($path);
+        } catch (LibraryException $e) {
+            return $e->getMessage();
+        }
+        return "cannot load $path";
     }
 
     /**
@@ -257,6 +472,7 @@ final class Library
     public static function findHeader(string $lib, ?string $header = null): string
     {
         if ($header !== null) {
+            self::openBasedirAllows($header, 'the header', 'justclick_php.h');
             if (!is_file($header)) {
                 throw new LibraryException("justclick_php.h not found at $header (the option \"header\")");
             }
@@ -264,6 +480,7 @@ final class Library
         }
         $env = getenv('JUSTCLICK_HEADER');
         if (is_string($env) && $env !== '') {
+            self::openBasedirAllows($env, 'the header', 'justclick_php.h');
             if (!is_file($env)) {
                 throw new LibraryException("justclick_php.h not found at $env (JUSTCLICK_HEADER)");
             }
@@ -279,6 +496,9 @@ final class Library
                 return $c;
             }
         }
+        foreach ($candidates as $c) {
+            self::openBasedirAllows($c, 'the header', 'justclick_php.h');
+        }
         throw new LibraryException(
             'justclick_php.h not found; tried ' . implode(', ', $candidates)
             . ' (set the option "header" or JUSTCLICK_HEADER)'
@@ -287,6 +507,7 @@ final class Library
 
     private static function readHeader(string $path): string
     {
+        self::openBasedirAllows($path, 'the header', 'justclick_php.h');
         $text = @file_get_contents($path);
         if ($text === false) {
             throw new LibraryException("cannot read $path");
@@ -299,6 +520,7 @@ final class Library
         if (str_contains($lib, "\0")) {
             throw new InvalidArgumentException('the library path contains a NUL byte');
         }
+        self::openBasedirAllows($lib, 'the library', 'libjustclick.so');
         $real = realpath($lib);
         if ($real === false || !is_file($real)) {
             throw new LibraryException(sprintf(
@@ -326,6 +548,44 @@ final class Library
                 'the PHP FFI extension is not loaded (Debian: it is in php8.2-common; check extension=ffi)'
             );
         }
+        // ffi.enable=0 refuses preloading too, so advising it alone would not help.
+        if (in_array(strtolower((string) ini_get('ffi.enable')), ['0', '', 'off', 'false', 'no'], true)) {
+            throw new LibraryException(
+                'FFI is disabled (ffi.enable=0): set ffi.enable=preload and preload, or ffi.enable=1 '
+                . '(in php.ini: ffi.enable cannot be changed by ini_set, .user.ini or php_value)'
+            );
+        }
+    }
+
+    /**
+     * A file outside open_basedir looks missing to PHP (realpath() and
+     * is_file() say false), which would be reported as "not found, build
+     * it": say that open_basedir forbids it instead. realpath() warns only
+     * for a file that exists but is forbidden, which is what we look for.
+     *
+     * @throws LibraryException when open_basedir forbids `$path`
+     */
+    private static function openBasedirAllows(string $path, string $what, string $name): void
+    {
+        $basedir = (string) ini_get('open_basedir');
+        if ($basedir === '') {
+            return;
+        }
+        error_clear_last();
+        if (@realpath($path) !== false) {
+            return;
+        }
+        $warning = error_get_last()['message'] ?? '';
+        if (!str_contains($warning, 'open_basedir')) {
+            return;
+        }
+        throw new LibraryException(sprintf(
+            'open_basedir (%s) forbids %s %s: add its directory to open_basedir, or move %s inside it',
+            $basedir,
+            $what,
+            $path,
+            $name
+        ));
     }
 
     private static function ffiFailure(string $how, string $lib, \FFI\Exception $e): string

@@ -10,6 +10,6 @@ namespace JustClick;
  * `ffi.enable`, or the preloaded FFI scope does not exist. The message names
  * the path or setting involved.
  */
-class LibraryException extends \RuntimeException implements Exception
+class LibraryException extends \RuntimeException implements ExceptionInterface
 {
 }

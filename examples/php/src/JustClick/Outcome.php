@@ -58,7 +58,7 @@ final class Outcome
      *
      * @param array<array-key, mixed> $doc a failure document
      */
-    public static function exception(array $doc): Exception
+    public static function exception(array $doc): ExceptionInterface
     {
         $status = is_string($doc['status'] ?? null) ? $doc['status'] : 'unknown';
         $message = is_string($doc['message'] ?? null) && $doc['message'] !== ''
@@ -71,8 +71,8 @@ final class Outcome
         switch ($status) {
             case 'api':
                 return new ApiException(
-                    self::int($doc['error_code'] ?? null),
-                    is_string($doc['error_text'] ?? null) ? $doc['error_text'] : $message
+                    is_string($doc['error_text'] ?? null) ? $doc['error_text'] : $message,
+                    self::int($doc['error_code'] ?? null)
                 );
             case 'http_status':
                 return new HttpStatusException($message, self::int($doc['http_status'] ?? null));

@@ -8,6 +8,6 @@ namespace JustClick;
  * A bug inside libjustclick was caught at its boundary: the call failed but
  * the PHP process did not crash. Please report the message.
  */
-class PanicException extends \RuntimeException implements Exception
+class PanicException extends \RuntimeException implements ExceptionInterface
 {
 }

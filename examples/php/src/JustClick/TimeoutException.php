@@ -9,6 +9,6 @@ namespace JustClick;
  * (option `timeout_ms`, DNS through the last body byte) fired. The request
  * may or may not have reached the service.
  */
-class TimeoutException extends \RuntimeException implements Exception
+class TimeoutException extends \RuntimeException implements ExceptionInterface
 {
 }

@@ -38,7 +38,7 @@ try {
         $out['api_error'] = [$e->getCode(), $e->getMessage()];
     }
     $out['batch'] = array_map(
-        static fn ($r) => $r instanceof JustClick\Exception ? get_class($r) : $r,
+        static fn ($r) => $r instanceof JustClick\ExceptionInterface ? get_class($r) : $r,
         $jc->callBatch([['method' => 'SandboxEcho', 'params' => ['i' => 1]], ['method' => 'NoSuchMethod']])
     );
 } catch (Throwable $e) {

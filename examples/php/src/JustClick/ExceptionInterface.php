@@ -6,7 +6,7 @@ namespace JustClick;
 
 /**
  * Marker interface of every exception this library throws (or, in a batch,
- * returns): `catch (\JustClick\Exception $e)` catches them all.
+ * returns): `catch (\JustClick\ExceptionInterface $e)` catches them all.
  *
  * The concrete classes, one per outcome of the C library:
  *
@@ -24,6 +24,6 @@ namespace JustClick;
  *
  * Messages never contain the API secret.
  */
-interface Exception extends \Throwable
+interface ExceptionInterface extends \Throwable
 {
 }
