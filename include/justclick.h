@@ -118,7 +118,11 @@ extern "C" {
  * `ALL_PROXY`/`NO_PROXY` environment), `user_agent` (default
  * `justclick/<version>`), `max_response_bytes` (default 8388608),
  * `rate_limit_retries` (batches, default 3), `rate_limit_backoff_ms`
- * (default 250). Unknown keys and wrong types are `JC_ERR_INVALID_ARGUMENT`.
+ * (default 250), `persistent` (bool, default false: when true, clients with
+ * the same login, secret and options share one connection pool that
+ * outlives them, per process, at most 16 pools), `idle_timeout_ms` (idle
+ * connections are not reused after this, default 30000). Unknown keys and
+ * wrong types are `JC_ERR_INVALID_ARGUMENT`.
  *
  * On success `*out_client` receives a new client, owned by the caller and
  * freed with `jc_client_free`. On failure `*out_client` is set to NULL and
