@@ -72,7 +72,9 @@ impl Registry {
         options: &Options,
         make: impl FnOnce() -> Result<Client>,
     ) -> Result<Client> {
-        let digest = hmac::sign(&self.key, secret.as_bytes());
+        let digest = digest_of(&self.key, secret);
+        // The HMAC's block buffer held the secret in dead stack frames.
+        crate::sign::wipe_stack();
         let found = self.entries.iter().position(|e| {
             e.client.login() == login
                 && e.client.options() == options
@@ -94,6 +96,13 @@ impl Registry {
         });
         Ok(client)
     }
+}
+
+/// HMAC-SHA-256 of the secret; not inlined, so that the stack it used lies
+/// below the caller's frame, where `wipe_stack` reaches it.
+#[inline(never)]
+fn digest_of(key: &hmac::Key, secret: &str) -> hmac::Tag {
+    hmac::sign(key, secret.as_bytes())
 }
 
 /// Constant-time comparison of two tags (no early exit on the first
