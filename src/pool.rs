@@ -19,7 +19,12 @@
 //!   digest is no offline oracle for the key.
 //! - Idle connections: the pooled agent is built with
 //!   `max_idle_age = idle_timeout`; ureq probes a pooled connection before
-//!   reusing it, so one the server closed is never written into.
+//!   reusing it, so one the server closed is never written into. There is
+//!   no timer thread: a retired connection's socket is closed at the pool's
+//!   next call (or when the pool goes).
+//! - The key is the options as given: `ca_file` is a path (its contents are
+//!   read once, when the pool is made) and the proxy environment is read
+//!   then too; restart the process after changing either.
 //! - The library itself is linked with `-z nodelete` (build.rs): PHP may
 //!   `dlclose` it when its FFI object goes, and the registry must survive.
 //!
