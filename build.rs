@@ -1,6 +1,7 @@
 //! Generates the C headers with cbindgen into OUT_DIR (never into the source
 //! tree: `make header` copies them to include/, and tests/header.rs fails
-//! when the committed copies differ) and gives the shared object its SONAME.
+//! when the committed copies differ) and gives the shared object its SONAME
+//! and the NODELETE flag.
 
 use std::env;
 use std::path::PathBuf;
@@ -94,5 +95,9 @@ fn main() {
     let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
     if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libjustclick.so.{major}");
+        // Never unloaded once loaded: persistent pools (src/pool.rs) live in
+        // the library, and PHP may dlclose it when its FFI object is freed
+        // (FFI::cdef per request); dangling pools would crash the worker.
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
     }
 }

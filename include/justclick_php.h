@@ -113,7 +113,11 @@ typedef struct jc_client jc_client;
  * with `no_proxy`/`NO_PROXY`), `user_agent` (default `justclick/<version>`),
  * `max_response_bytes` (1 to 1073741824, default 8388608),
  * `rate_limit_retries` (batches, 0 to 10, default 3), `rate_limit_backoff_ms`
- * (1 to 60000, default 250). Unknown keys, wrong types, values out of range
+ * (1 to 60000, default 250), `persistent` (bool, default false: when true,
+ * clients with the same login, secret and options share one connection pool
+ * that outlives them, per process, at most 16 pools), `idle_timeout_ms`
+ * (idle connections are not reused after this, 1 to 3600000, default 30000).
+ * Unknown keys, wrong types, values out of range
  * and an unusable proxy (from the option or the environment) are
  * `JC_ERR_INVALID_ARGUMENT`.
  *

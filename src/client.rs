@@ -149,6 +149,16 @@ impl Client {
             Some(url) => validate_base_url(url, options.allow_insecure_http)?,
             None => format!("https://{login}.justclick.ru"),
         };
+        if options.persistent {
+            // Same login, secret and options: a clone of the cached client.
+            let make = || Client::build(login, secret, base, options.clone());
+            return crate::pool::shared(login, secret, &options, make);
+        }
+        Client::build(login, secret, base, options)
+    }
+
+    /// Builds the internals from validated arguments.
+    fn build(login: &str, secret: &str, base: String, options: Options) -> Result<Client> {
         let transport = Transport::new(&options, &base)?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -159,6 +169,23 @@ impl Client {
                 options,
             }),
         })
+    }
+
+    /// The options the client was built with (the persistent-pool key).
+    pub(crate) fn options(&self) -> &Options {
+        &self.inner.options
+    }
+
+    /// Whether both share the same internals (connection pool and secret).
+    #[cfg(test)]
+    pub(crate) fn same_pool(&self, other: &Client) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// A weak reference to the internals: tells when they were dropped.
+    #[cfg(test)]
+    pub(crate) fn downgrade(&self) -> std::sync::Weak<impl Sized> {
+        Arc::downgrade(&self.inner)
     }
 
     /// The account login.

@@ -29,6 +29,7 @@ pub mod ffi;
 mod good;
 mod options;
 pub mod php;
+mod pool;
 mod response;
 mod sign;
 mod transport;
@@ -43,6 +44,7 @@ pub use endpoints::{OrderStatus, PayStatus};
 pub use error::{Error, ErrorKind, Result};
 pub use good::{Good, MailFormat, PostService, TimerUnit, GOOD_FIELDS};
 pub use options::{Options, ProxySetting, DEFAULT_USER_AGENT, OPTION_NAMES};
+pub use pool::MAX_POOLS;
 pub use response::{parse as parse_response, Response};
 pub use sign::{request_hash, response_hash, verify_response, Secret};
 

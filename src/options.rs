@@ -20,6 +20,10 @@ pub const MAX_RESPONSE_LIMIT: u64 = 1 << 30;
 pub const MAX_RATE_LIMIT_RETRIES: u32 = 10;
 /// Longest `rate_limit_backoff` accepted (one minute).
 pub const MAX_RATE_LIMIT_BACKOFF: Duration = Duration::from_secs(60);
+/// Default time an idle kept-alive connection may be reused: below the
+/// keep-alive limits of common servers (nginx 75 s, Apache 5..60 s), so a
+/// connection is retired before the server drops it.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The user agent sent unless overridden: `justclick/<crate version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("justclick/", env!("CARGO_PKG_VERSION"));
@@ -36,6 +40,8 @@ pub const OPTION_NAMES: &[&str] = &[
     "max_response_bytes",
     "rate_limit_retries",
     "rate_limit_backoff_ms",
+    "persistent",
+    "idle_timeout_ms",
 ];
 
 /// Where requests go through. `Debug` hides proxy credentials.
@@ -90,6 +96,14 @@ pub struct Options {
     /// First backoff delay for those retries (doubles each time; 1 ms to
     /// 1 minute).
     pub rate_limit_backoff: Duration,
+    /// Share one connection pool with every other persistent client of this
+    /// process made with the same login, secret and options, so that it
+    /// outlives this client (e.g. across PHP-FPM requests). See
+    /// `src/pool.rs` for the rules (per process, at most 16 pools).
+    pub persistent: bool,
+    /// Idle kept-alive connections older than this are never reused and are
+    /// closed on the client's next call.
+    pub idle_timeout: Duration,
 }
 
 impl Default for Options {
@@ -105,6 +119,8 @@ impl Default for Options {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             rate_limit_retries: 3,
             rate_limit_backoff: Duration::from_millis(250),
+            persistent: false,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 }
@@ -140,7 +156,7 @@ pub(crate) fn redact_userinfo(url: &str) -> String {
 fn range_of(key: &str) -> (u64, u64) {
     let ms = |d: Duration| d.as_millis() as u64;
     match key {
-        "timeout_ms" | "connect_timeout_ms" => (1, ms(MAX_TIMEOUT)),
+        "timeout_ms" | "connect_timeout_ms" | "idle_timeout_ms" => (1, ms(MAX_TIMEOUT)),
         "rate_limit_backoff_ms" => (1, ms(MAX_RATE_LIMIT_BACKOFF)),
         "max_response_bytes" => (1, MAX_RESPONSE_LIMIT),
         "rate_limit_retries" => (0, MAX_RATE_LIMIT_RETRIES as u64),
@@ -221,6 +237,7 @@ impl Options {
         check_count("max_response_bytes", self.max_response_bytes)?;
         check_count("rate_limit_retries", u64::from(self.rate_limit_retries))?;
         check_millis("rate_limit_backoff_ms", self.rate_limit_backoff)?;
+        check_millis("idle_timeout_ms", self.idle_timeout)?;
         Ok(())
     }
 
@@ -228,7 +245,8 @@ impl Options {
     ///
     /// Keys: `base_url`, `allow_insecure_http`, `timeout_ms`, `connect_timeout_ms`, `ca_file`,
     /// `proxy` (`""` = direct, ignoring the environment), `user_agent`,
-    /// `max_response_bytes`, `rate_limit_retries`, `rate_limit_backoff_ms`.
+    /// `max_response_bytes`, `rate_limit_retries`, `rate_limit_backoff_ms`,
+    /// `persistent` (bool), `idle_timeout_ms`.
     /// `null` values mean "default". Unknown keys, wrong types and duplicate
     /// keys are errors. `None`, `""`, `null` or `{}` give the defaults.
     pub fn from_json(json: Option<&str>) -> Result<Options> {
@@ -284,6 +302,18 @@ impl Options {
                     o.rate_limit_retries = u32::try_from(n).map_err(|_| out_of_range(key, &n))?;
                 }
                 "rate_limit_backoff_ms" => o.rate_limit_backoff = millis(key, v)?,
+                "persistent" => {
+                    o.persistent = match v {
+                        Value::Bool(b) => *b,
+                        other => {
+                            return invalid(format!(
+                                "option 'persistent' must be true or false, got {}",
+                                other.type_name()
+                            ))
+                        }
+                    }
+                }
+                "idle_timeout_ms" => o.idle_timeout = millis(key, v)?,
                 unknown => {
                     return invalid(format!(
                         "unknown option {unknown:?} (known options: {})",
@@ -339,6 +369,29 @@ mod tests {
         let o = Options::from_json(Some(r#"{"proxy":"http://p:3128","timeout_ms":null}"#)).unwrap();
         assert_eq!(o.proxy, ProxySetting::Url("http://p:3128".into()));
         assert_eq!(o.timeout, DEFAULT_TIMEOUT);
+    }
+
+    #[test]
+    fn persistent_and_idle_timeout() {
+        let d = Options::default();
+        assert!(!d.persistent);
+        assert_eq!(d.idle_timeout, Duration::from_millis(30000));
+        let o =
+            Options::from_json(Some(r#"{"persistent":true,"idle_timeout_ms":3600000}"#)).unwrap();
+        assert!(o.persistent);
+        assert_eq!(o.idle_timeout, MAX_TIMEOUT);
+        for (json, needle) in [
+            (r#"{"persistent":1}"#, "'persistent' must be true or false"),
+            (
+                r#"{"persistent":"yes"}"#,
+                "'persistent' must be true or false",
+            ),
+            (r#"{"idle_timeout_ms":0}"#, "between 1 and 3600000"),
+            (r#"{"idle_timeout_ms":3600001}"#, "between 1 and 3600000"),
+        ] {
+            let err = Options::from_json(Some(json)).unwrap_err();
+            assert!(err.to_string().contains(needle), "{json}: {err}");
+        }
     }
 
     #[test]

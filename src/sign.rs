@@ -62,9 +62,9 @@ const WIPE_STACK_BYTES: usize = if cfg!(debug_assertions) {
 /// is moved by value into `finalize`, and md5's compression function copies
 /// each block into a local message schedule: both leave secret bytes in dead
 /// stack frames that zeroize-on-drop cannot reach. (tests/secret.rs scans
-/// the stack to prove it.)
+/// the stack to prove it.) The persistent-pool key's HMAC uses it too.
 #[inline(never)]
-fn wipe_stack() {
+pub(crate) fn wipe_stack() {
     let scratch = [0u8; WIPE_STACK_BYTES];
     // black_box may read the array, so its zeroing cannot be optimized out.
     std::hint::black_box(&scratch);

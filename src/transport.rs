@@ -69,6 +69,9 @@ impl Transport {
             .user_agent(o.user_agent.as_str())
             .max_idle_connections(POOL_PER_HOST * 2)
             .max_idle_connections_per_host(POOL_PER_HOST)
+            // Retire idle connections before common servers drop them; ureq
+            // still probes each pooled connection before reusing it.
+            .max_idle_age(o.idle_timeout)
             .no_delay(true)
             .proxy(proxy)
             .tls_config(tls)

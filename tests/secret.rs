@@ -941,6 +941,18 @@ fn use_the_secret_everywhere(sb: &MemSandbox, round: usize) {
     ));
     let _ = request_hash(b"bill_id=1", LOGIN, &s);
     drop((s, s2));
+
+    // A persistent client: the pool key's digest of the secret is computed
+    // on this stack too. (Its pool outlives the handle, so it is not freed.)
+    let p = Options {
+        persistent: true,
+        ..mem_options(&sb.base_url)
+    };
+    let pc = Client::new(LOGIN, MEM_SECRET, p.clone()).unwrap();
+    pc.get_bills("client@example.com", None).unwrap();
+    // Again, without a call after it (no md5 wipes the stack then).
+    drop(Client::new(LOGIN, MEM_SECRET, p).unwrap());
+    drop(pc);
 }
 
 /// Clients made, used from several threads and through every path, and

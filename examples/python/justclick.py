@@ -376,9 +376,15 @@ class Client:
     Options (see the README) come as a dict, as keyword arguments, or both:
     ``base_url``, ``timeout_ms``, ``connect_timeout_ms``, ``ca_file``,
     ``proxy``, ``user_agent``, ``max_response_bytes``,
-    ``rate_limit_retries``, ``rate_limit_backoff_ms``. Unknown options and
-    wrong types raise :class:`InvalidArgumentError`. ``lib`` selects the
-    shared library (see :func:`find_library`).
+    ``rate_limit_retries``, ``rate_limit_backoff_ms``, ``persistent``,
+    ``idle_timeout_ms``. Unknown options and wrong types raise
+    :class:`InvalidArgumentError`. ``lib`` selects the shared library (see
+    :func:`find_library`).
+
+    ``persistent=True`` (default False): clients with the same login, secret
+    and options share one connection pool that the library keeps for the
+    life of the process (at most 16), so a client made per job or per web
+    request reuses the previous one's connection; ``close()`` then keeps it.
 
     Creating a client does no network I/O. Share one client between threads
     and calls: it keeps connections alive. Close it with :meth:`close` or a

@@ -91,6 +91,13 @@ final class Client implements ClientInterface
      * - `user_agent` (string), `max_response_bytes` (int, default 8 MiB);
      * - `rate_limit_retries` (int, default 3) and `rate_limit_backoff_ms`
      *   (int, default 250): retries of API error 8 in callBatch().
+     * - `persistent` (bool, default **true** here, false in C/Rust): clients
+     *   with the same login, secret and options share one connection pool
+     *   kept by libjustclick for the life of the worker process, so the next
+     *   FPM request reuses this request's TLS connection (at most 16 pools
+     *   per process; the secret is kept once, in the library);
+     * - `idle_timeout_ms` (int, default 30000): idle connections are not
+     *   reused after this.
      *
      * Integer options (names ending in `_ms`, `_bytes`, `_retries`) also take
      * strings of digits ("30000", as read from the environment); anything
@@ -123,7 +130,10 @@ final class Client implements ClientInterface
         [$this->ffi, $this->library] = self::openLibrary($options);
         Library::checkVersion($this->ffi, $this->library);
         $native = self::integerOptions(array_diff_key($options, array_flip(self::PHP_OPTIONS)));
-        $json = $native === [] ? null : self::encode((object) $native, 'options');
+        // PHP's default: every FPM request builds a new Client, and only the
+        // library outlives the request (see `persistent` above).
+        $native += ['persistent' => true];
+        $json = self::encode((object) $native, 'options');
         try {
             $handle = $this->ffi->new('jc_client*');
             if ($handle === null) {
@@ -148,7 +158,9 @@ final class Client implements ClientInterface
     }
 
     /**
-     * Frees the native client (closes its connections, wipes the secret).
+     * Frees the native client: closes its connections and wipes the secret,
+     * unless it is persistent (the default), when the library keeps both
+     * for the next Client with the same login, secret and options.
      */
     public function __destruct()
     {

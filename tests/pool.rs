@@ -1,0 +1,159 @@
+//! Persistent pools (option `persistent`): sharing across handles, per
+//! process after fork(), idle retirement, the liveness probe, and a library
+//! that is never unloaded. Counted through the sandbox's connection counter.
+//!
+//! The registry is process-wide, so the tests here run one at a time (each
+//! uses its own sandbox, hence its own pool key).
+
+mod common;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use common::*;
+use justclick::sandbox::{Config, Sandbox};
+use justclick::{Client, ErrorKind, Options};
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn persistent(sb: &Sandbox) -> Options {
+    Options {
+        persistent: true,
+        ..options(sb)
+    }
+}
+
+/// One call through a fresh handle that is dropped right after.
+fn call_once(o: &Options) {
+    let c = Client::new(LOGIN, SECRET, o.clone()).unwrap();
+    let r = c.delete_order("1").map(|_| ()).or_else(|e| match e.kind() {
+        ErrorKind::Api => Ok(()),
+        _ => Err(e),
+    });
+    r.unwrap();
+}
+
+#[test]
+fn handles_share_one_pool_that_outlives_them() {
+    let _s = serial();
+    let sb = tls_sandbox();
+    let ca = temp_file("pool-ca.pem", sb.ca_pem().unwrap());
+    let o = Options {
+        ca_file: Some(ca),
+        ..persistent(&sb)
+    };
+    for _ in 0..5 {
+        call_once(&o);
+    }
+    assert_eq!(sb.stats().api_connections, 1, "one TLS connection reused");
+
+    // Another secret or other options: another pool.
+    let c = Client::new(LOGIN, "another-secret", o.clone()).unwrap();
+    assert!(c.delete_order("1").is_err(), "wrong secret must not verify");
+    assert_eq!(sb.stats().api_connections, 2);
+    call_once(&Options {
+        user_agent: "other/1".into(),
+        ..o.clone()
+    });
+    assert_eq!(sb.stats().api_connections, 3);
+}
+
+#[test]
+fn not_persistent_by_default() {
+    let _s = serial();
+    let sb = sandbox();
+    let o = options(&sb);
+    assert!(!o.persistent);
+    call_once(&o);
+    call_once(&o);
+    assert_eq!(sb.stats().api_connections, 2);
+}
+
+#[test]
+fn idle_connections_are_retired() {
+    let _s = serial();
+    let sb = sandbox();
+    let o = Options {
+        idle_timeout: Duration::from_millis(50),
+        ..persistent(&sb)
+    };
+    call_once(&o);
+    std::thread::sleep(Duration::from_millis(200));
+    call_once(&o);
+    assert_eq!(sb.stats().api_connections, 2, "a too old connection reused");
+}
+
+#[test]
+fn a_connection_the_server_closed_is_not_written_into() {
+    let _s = serial();
+    let sb = Sandbox::start(Config {
+        login: LOGIN.into(),
+        secret: SECRET.into(),
+        idle_timeout: Duration::from_millis(50),
+        ..Config::default()
+    })
+    .unwrap();
+    let o = persistent(&sb);
+    call_once(&o);
+    std::thread::sleep(Duration::from_millis(300));
+    // The server has closed the idle connection; the call still succeeds on
+    // a new one (the liveness probe), and no request was lost or repeated.
+    call_once(&o);
+    let st = sb.stats();
+    assert_eq!(st.api_connections, 2);
+    assert_eq!(st.requests, 2);
+}
+
+#[test]
+fn a_child_after_fork_never_uses_the_parents_pool() {
+    let _s = serial();
+    let sb = sandbox();
+    let o = persistent(&sb);
+    call_once(&o);
+    assert_eq!(sb.stats().api_connections, 1);
+    // SAFETY: the child only makes one call and leaves with _exit; the
+    // other tests of this binary wait on SERIAL, not inside the library.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        let ok = std::panic::catch_unwind(|| call_once(&o)).is_ok();
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    let mut status = 0;
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child call failed"
+    );
+    assert_eq!(
+        sb.stats().api_connections,
+        2,
+        "the child must open its own connection"
+    );
+    // The parent's connection is intact and still reused.
+    call_once(&o);
+    assert_eq!(sb.stats().api_connections, 2);
+    assert_eq!(sb.stats().requests, 3);
+}
+
+#[test]
+fn the_library_is_never_unloaded() {
+    let dir = common::c::cdylib();
+    let path = std::ffi::CString::new(dir.join("libjustclick.so.0").to_str().unwrap()).unwrap();
+    // SAFETY: plain dlopen/dlclose of our own library; nothing is called.
+    unsafe {
+        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL);
+        assert!(!h.is_null(), "dlopen failed");
+        assert_eq!(libc::dlclose(h), 0);
+        let again = libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_NOLOAD);
+        assert!(
+            !again.is_null(),
+            "libjustclick was unloaded by dlclose: persistent pools would dangle (link with -z nodelete)"
+        );
+        libc::dlclose(again);
+    }
+}
