@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::client::Client;
 use crate::encode::{Params, Value};
@@ -20,11 +20,12 @@ pub const RATE_LIMIT_CODE: i64 = 8;
 /// Methods retried on the rate-limit error without being marked idempotent.
 const IDEMPOTENT: &[&str] = &["DeleteOrder", "UpdateOrderStatus", "GetBills", "UpdateGood"];
 
-/// Work shared by a batch's threads: the calls, the next one to take, and
-/// one result slot per call.
+/// Work shared by a batch's threads: the calls, the next one to take, the
+/// deadline, and one result slot per call.
 struct Shared {
     calls: Vec<BatchCall>,
     next: AtomicUsize,
+    deadline: Option<Deadline>,
     slots: Vec<Mutex<Option<Result<Response>>>>,
 }
 
@@ -33,9 +34,30 @@ impl Shared {
         loop {
             let i = self.next.fetch_add(1, Ordering::Relaxed);
             let Some(call) = self.calls.get(i) else { break };
-            let result = client.call_with_retry(call);
+            let result = client.guarded_call(call, self.deadline.as_ref());
             *self.slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
         }
+    }
+}
+
+/// When a batch stops starting calls, and the option value for messages.
+struct Deadline {
+    at: Instant,
+    option: Duration,
+}
+
+impl Deadline {
+    /// True when something that takes `wait` from now would start after the
+    /// deadline.
+    fn passed_after(&self, wait: Duration) -> bool {
+        Instant::now() + wait >= self.at
+    }
+
+    fn not_sent(&self) -> Error {
+        Error::Timeout(format!(
+            "not sent: the batch deadline (batch_timeout_ms = {}) passed before this call started",
+            self.option.as_millis()
+        ))
     }
 }
 
@@ -166,9 +188,16 @@ impl Client {
                 calls.len()
             ));
         }
+        let deadline = self.batch_timeout().map(|option| Deadline {
+            at: Instant::now() + option,
+            option,
+        });
         let workers = concurrency.min(calls.len());
         if workers <= 1 {
-            return Ok(calls.iter().map(|c| self.call_with_retry(c)).collect());
+            return Ok(calls
+                .iter()
+                .map(|c| self.guarded_call(c, deadline.as_ref()))
+                .collect());
         }
         // Plain spawned threads rather than std::thread::scope: scope()
         // registers the calling thread's handle, which on a C program's main
@@ -177,6 +206,7 @@ impl Client {
         let shared = Arc::new(Shared {
             calls: calls.to_vec(),
             next: AtomicUsize::new(0),
+            deadline,
             slots: calls.iter().map(|_| Mutex::new(None)).collect(),
         });
         let mut handles = Vec::with_capacity(workers);
@@ -196,38 +226,76 @@ impl Client {
             shared.work(self);
         }
         for h in handles {
+            // Every call runs inside its own guard, so a worker cannot die of
+            // a call's panic; a slot left empty is reported below.
             let _ = h.join();
         }
-        let shared = Arc::try_unwrap(shared).ok().expect("workers joined");
         Ok(shared
             .slots
-            .into_iter()
+            .iter()
             .map(|s| {
-                s.into_inner()
+                s.lock()
                     .unwrap_or_else(|p| p.into_inner())
+                    .take()
                     .unwrap_or_else(|| {
-                        Err(Error::Transport(
-                            "internal error: a batch worker stopped before this call ran".into(),
-                        ))
+                        Err(Error::Panic(format!(
+                            "internal error: a batch worker stopped before recording this call (a bug in justclick {}; please report it)",
+                            crate::VERSION
+                        )))
                     })
             })
             .collect())
     }
 
-    fn call_with_retry(&self, call: &BatchCall) -> Result<Response> {
+    /// One call of a batch inside its own panic guard: a panic becomes this
+    /// call's [`Error::Panic`], silently, and never touches other calls.
+    fn guarded_call(&self, call: &BatchCall, deadline: Option<&Deadline>) -> Result<Response> {
+        crate::guard::catch(|| self.call_with_retry(call, deadline)).unwrap_or_else(|detail| {
+            Err(Error::Panic(format!(
+                "internal error in a batch call to {} (a bug in justclick {}; please report it): {detail}",
+                crate::transport::printable(&call.method),
+                crate::VERSION
+            )))
+        })
+    }
+
+    fn call_with_retry(&self, call: &BatchCall, deadline: Option<&Deadline>) -> Result<Response> {
+        if let Some(d) = deadline.filter(|d| d.passed_after(Duration::ZERO)) {
+            return Err(d.not_sent());
+        }
+        #[cfg(feature = "sandbox")]
+        panic_hook_for_tests(self, call);
         let (max_retries, base) = self.backoff();
         let mut attempt = 0u32;
         loop {
-            match self.call(&call.method, &call.params) {
+            let result = self.call(&call.method, &call.params);
+            match &result {
                 Err(Error::Api { code, .. })
-                    if code == RATE_LIMIT_CODE && call.retryable() && attempt < max_retries =>
+                    if *code == RATE_LIMIT_CODE && call.retryable() && attempt < max_retries =>
                 {
-                    std::thread::sleep(backoff_delay(base, attempt));
+                    let delay = backoff_delay(base, attempt);
+                    // A retry that would start after the deadline is not
+                    // made: the call keeps the service's answer (error 8).
+                    if deadline.is_some_and(|d| d.passed_after(delay)) {
+                        return result;
+                    }
+                    std::thread::sleep(delay);
                     attempt += 1;
                 }
-                other => return other,
+                _ => return result,
             }
         }
+    }
+}
+
+/// Test hook (sandbox feature only): a call of the method `SandboxPanic`
+/// is sent as `SandboxEcho` with its parameters, then panics, so tests can
+/// see a panic in a call that has already reached the server.
+#[cfg(feature = "sandbox")]
+fn panic_hook_for_tests(client: &Client, call: &BatchCall) {
+    if call.method == "SandboxPanic" {
+        let _ = client.call("SandboxEcho", &call.params);
+        panic!("deliberate test panic in a batch call");
     }
 }
 

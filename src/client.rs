@@ -226,6 +226,10 @@ impl Client {
             self.inner.options.rate_limit_backoff,
         )
     }
+
+    pub(crate) fn batch_timeout(&self) -> Option<Duration> {
+        self.inner.options.batch_timeout
+    }
 }
 
 #[cfg(test)]

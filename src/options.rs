@@ -14,6 +14,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 << 20;
 /// Longest timeout accepted (one hour).
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Longest `batch_timeout` accepted (one day).
+pub const MAX_BATCH_TIMEOUT: Duration = Duration::from_secs(86_400);
 /// Largest `max_response_bytes` accepted (1 GiB).
 pub const MAX_RESPONSE_LIMIT: u64 = 1 << 30;
 
@@ -31,6 +33,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "max_response_bytes",
     "rate_limit_retries",
     "rate_limit_backoff_ms",
+    "batch_timeout_ms",
 ];
 
 /// Where requests go through. `Debug` hides proxy credentials.
@@ -73,6 +76,10 @@ pub struct Options {
     pub rate_limit_retries: u32,
     /// First backoff delay for those retries (doubles each time).
     pub rate_limit_backoff: Duration,
+    /// Deadline of a batch, from its start: calls not started by then are
+    /// never sent (they fail with a timeout error "not sent: ..."); calls in
+    /// flight keep their own `timeout`. `None` (the default): no deadline.
+    pub batch_timeout: Option<Duration>,
 }
 
 impl Default for Options {
@@ -87,6 +94,7 @@ impl Default for Options {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             rate_limit_retries: 3,
             rate_limit_backoff: Duration::from_millis(250),
+            batch_timeout: None,
         }
     }
 }
@@ -205,6 +213,7 @@ impl Options {
                 "rate_limit_backoff_ms" => {
                     o.rate_limit_backoff = millis(key, v, Duration::from_secs(60))?
                 }
+                "batch_timeout_ms" => o.batch_timeout = Some(millis(key, v, MAX_BATCH_TIMEOUT)?),
                 unknown => {
                     return invalid(format!(
                         "unknown option {unknown:?} (known options: {})",
