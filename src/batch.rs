@@ -303,11 +303,27 @@ fn panic_hook_for_tests(client: &Client, call: &BatchCall) {
 /// retry in lockstep; capped at 30 s.
 fn backoff_delay(base: Duration, attempt: u32) -> Duration {
     let exp = base.saturating_mul(1u32 << attempt.min(16));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let jitter = exp / 4 * (nanos % 1000) / 1000;
-    (exp + jitter).min(Duration::from_secs(30))
+    // A uniform fraction of exp / 4, in 2^-32 steps.
+    let spread = (exp / 4).as_nanos() as u64;
+    let jitter = ((spread as u128 * (random_u64() >> 32) as u128) >> 32) as u64;
+    (exp + Duration::from_nanos(jitter)).min(Duration::from_secs(30))
+}
+
+/// 64 random bits from the kernel (getrandom(2)), not from the clock:
+/// workers that hit the rate limit at the same instant must not pick the
+/// same delay. Where getrandom is unavailable, std's per-process random
+/// hash keys (also seeded by the OS) stand in.
+fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    // SAFETY: getrandom writes at most `bytes.len()` bytes into `bytes`.
+    let n = unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), 0) };
+    if n == bytes.len() as isize {
+        return u64::from_ne_bytes(bytes);
+    }
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
 }
 
 #[cfg(test)]
@@ -353,5 +369,23 @@ mod tests {
         assert!(backoff_delay(base, 0) >= base && backoff_delay(base, 0) <= base * 5 / 4);
         assert!(backoff_delay(base, 3) >= base * 8);
         assert_eq!(backoff_delay(base, 40), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn jitter_is_random_not_the_clock() {
+        // The clock-based jitter took 1000 steps of the spread (250 us here);
+        // random jitter is spread over the whole range at nanosecond grain.
+        let base = Duration::from_secs(1);
+        let jitters: Vec<u128> = (0..200)
+            .map(|_| (backoff_delay(base, 0) - base).as_nanos())
+            .collect();
+        assert!(jitters.iter().all(|&j| j <= 250_000_000));
+        let off_grid = jitters.iter().filter(|&&j| j % 250_000 != 0).count();
+        assert!(off_grid > 150, "jitter is quantized: {jitters:?}");
+        let distinct: std::collections::HashSet<_> = jitters.iter().collect();
+        assert!(distinct.len() > 190, "jitter repeats: {}", distinct.len());
+        assert!(
+            jitters.iter().any(|&j| j < 125_000_000) && jitters.iter().any(|&j| j > 125_000_000)
+        );
     }
 }
