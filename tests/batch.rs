@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use justclick::sandbox::{Fault, FaultConfig};
@@ -75,24 +75,20 @@ fn one_failing_call_never_fails_the_others() {
 #[test]
 fn concurrency_is_bounded_and_overlaps_latency() {
     let sb = sandbox();
+    // Each answer takes 200 ms, long enough for the 8 workers to have their
+    // calls in the server at the same time; counted there, not timed.
     sb.set_fault(FaultConfig {
-        delay: Duration::from_millis(50),
+        delay: Duration::from_millis(200),
         ..FaultConfig::default()
     });
     let c = client(&sb);
     let calls: Vec<BatchCall> = (0..32).map(echo).collect();
-    let t = Instant::now();
     let r = c.call_batch(&calls, 8).unwrap();
-    let elapsed = t.elapsed();
     assert!(r.iter().all(Result::is_ok));
     let st = sb.stats();
-    assert!(st.api_connections <= 8, "at most 8 in flight: {st:?}");
-    // 32 calls x 50 ms sequentially would be 1.6 s; with 8 in flight about
-    // 0.2 s. A generous bound: it must at least overlap some calls.
-    assert!(
-        elapsed < Duration::from_millis(1200),
-        "no overlap: {elapsed:?}"
-    );
+    assert!(st.api_connections <= 8, "at most 8 connections: {st:?}");
+    assert!(st.max_in_flight <= 8, "at most 8 in flight: {st:?}");
+    assert!(st.max_in_flight >= 2, "calls must overlap: {st:?}");
 }
 
 #[test]
