@@ -27,7 +27,8 @@
  * jc_call_batch() for longer (its bound is in its documentation).
  *
  * Strings: every char * argument is NUL-terminated, so an embedded NUL byte
- * ends it there (the PHP and Python bindings refuse strings containing one).
+ * ends it there (the PHP, Python and C++ bindings refuse strings containing
+ * one).
  * Returned strings belong to the caller until jc_string_free() and must not
  * be modified before it.
  *

@@ -107,16 +107,6 @@ impl Failure {
             Failure::Core(e) => e.to_string(),
         }
     }
-
-    /// A copy for building a document (only panics reach that path; any
-    /// other failure keeps its own status and message).
-    fn clone_panic(&self) -> Failure {
-        match self {
-            Failure::Null(m) => Failure::Null(m.clone()),
-            Failure::Core(e) => Failure::Core(e.clone()),
-            Failure::Panic(m) => Failure::Panic(m.clone()),
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -199,12 +189,11 @@ fn document(outcome: &Result<Response, Failure>) -> Result<CString, Failure> {
 
 /// The document of a failure caught outside the normal path (a panic). Built
 /// inside the guard too; if that fails, [`PANIC_FALLBACK`].
-fn failure_document(failure: Failure) -> (Failure, CString) {
-    let doc = crate::guard::catch(|| document(&Err(failure.clone_panic())))
+fn failure_document(outcome: &Result<Response, Failure>) -> CString {
+    crate::guard::catch(|| document(outcome))
         .ok()
         .and_then(Result::ok)
-        .unwrap_or_else(|| PANIC_FALLBACK.to_owned());
-    (failure, doc)
+        .unwrap_or_else(|| PANIC_FALLBACK.to_owned())
 }
 
 fn status_name(status: u32) -> &'static str {
@@ -291,8 +280,9 @@ fn report<T>(
     let (outcome, doc) = match done {
         Ok(done) => done,
         Err(failure) if want_doc => {
-            let (failure, doc) = failure_document(failure);
-            (Err(failure), Some(doc))
+            let outcome = Err(failure);
+            let doc = failure_document(&outcome);
+            (outcome.map(drop), Some(doc))
         }
         Err(failure) => (Err(failure), None),
     };
