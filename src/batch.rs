@@ -50,7 +50,9 @@ impl Deadline {
     /// True when something that takes `wait` from now would start after the
     /// deadline.
     fn passed_after(&self, wait: Duration) -> bool {
-        Instant::now() + wait >= self.at
+        Instant::now()
+            .checked_add(wait)
+            .is_none_or(|start| start >= self.at)
     }
 
     fn not_sent(&self) -> Error {
@@ -188,9 +190,12 @@ impl Client {
                 calls.len()
             ));
         }
-        let deadline = self.batch_timeout().map(|option| Deadline {
-            at: Instant::now() + option,
-            option,
+        // checked_add: a deadline too far away to represent is no deadline.
+        let deadline = self.batch_timeout().and_then(|option| {
+            Some(Deadline {
+                at: Instant::now().checked_add(option)?,
+                option,
+            })
         });
         let workers = concurrency.min(calls.len());
         if workers <= 1 {
@@ -253,7 +258,7 @@ impl Client {
         crate::guard::catch(|| self.call_with_retry(call, deadline)).unwrap_or_else(|detail| {
             Err(Error::Panic(format!(
                 "internal error in a batch call to {} (a bug in justclick {}; please report it): {detail}",
-                crate::transport::printable(&call.method),
+                crate::endpoints::quote(&call.method),
                 crate::VERSION
             )))
         })

@@ -407,4 +407,11 @@ fn batch_timeout_option() {
         let e = Options::from_json(Some(&format!(r#"{{"batch_timeout_ms":{bad}}}"#))).unwrap_err();
         assert!(e.to_string().contains("batch_timeout_ms"), "{bad}: {e}");
     }
+    // From Rust any Duration can be given: one too far away is no deadline.
+    let sb = sandbox();
+    let mut o = options(&sb);
+    o.batch_timeout = Some(Duration::MAX);
+    let c = Client::new(LOGIN, SECRET, o).unwrap();
+    let r = c.call_batch(&[echo(0), echo(1)], 2).unwrap();
+    assert!(r.iter().all(Result::is_ok), "{r:?}");
 }
