@@ -25,7 +25,20 @@ enum { JC_HEADER_VERSION = 1000 };
  * it with jc_string_free(). The secret never appears in any output.
  *
  * Thread safety: const jc_client * may be shared by any number of threads.
- * Calls block the calling thread for at most the client's timeout.
+ * Calls block the calling thread for at most the client's timeout;
+ * jc_call_batch() for longer (its bound is in its documentation).
+ *
+ * Strings: every char * argument is NUL-terminated, so an embedded NUL byte
+ * ends it there (the PHP, Python and C++ bindings refuse strings containing
+ * one).
+ * Returned strings belong to the caller until jc_string_free() and must not
+ * be modified before it.
+ *
+ * fork(): a client must not be used in the child of a fork() (its connections
+ * and pool belong to the parent); create a new client there.
+ *
+ * A bug in the library never crashes the host: it is caught and reported as
+ * JC_ERR_PANIC (status "panic"), and nothing is printed.
  */
 
 
@@ -116,15 +129,19 @@ typedef struct jc_client jc_client;
  * (1 to 60000, default 250), `persistent` (bool, default false: when true,
  * clients with the same login, secret and options share one connection pool
  * that outlives them, per process, at most 16 pools), `idle_timeout_ms`
- * (idle connections are not reused after this, 1 to 3600000, default 30000).
- * Unknown keys, wrong types, values out of range
+ * (idle connections are not reused after this, 1 to 3600000, default 30000),
+ * `batch_timeout_ms` (deadline of a `jc_call_batch`, 1 to 86400000; default:
+ * none, see `jc_call_batch`). Unknown keys, wrong types, values out of range
  * and an unusable proxy (from the option or the environment) are
  * `JC_ERR_INVALID_ARGUMENT`.
  *
  * On success `*out_client` receives a new client, owned by the caller and
  * freed with `jc_client_free`. On failure `*out_client` is set to NULL and
  * the reason is in `jc_last_error_message()`. The secret is copied; the
- * caller's buffers are not kept. Does no network I/O. Thread-safe.
+ * caller's buffers are not kept. Does no network I/O. Thread-safe, except
+ * that without a `proxy` option it reads the proxy environment variables:
+ * do not call it while another thread may `setenv`/`putenv` (a libc
+ * limitation).
  */
 jc_status jc_client_new(const char *login,
                         const char *secret,
@@ -152,8 +169,9 @@ jc_status jc_delete_order(const jc_client *client, const char *bill_id, char **o
  * UpdateOrderStatus: sets order `bill_id` to `status` (`sent`, `paid`,
  * `return` or `cancel`).
  *
- * `date` is a UNIX timestamp, required for `sent` and `paid`; pass a value
- * <= 0 for "not given". `rpo` (postal tracking number) is required for
+ * `date` is a UNIX timestamp in seconds, required for `sent` and `paid`;
+ * pass a value <= 0 for "not given". Values after the year 9999 (that is,
+ * millisecond timestamps) are `JC_ERR_INVALID_ARGUMENT`. `rpo` (postal tracking number) is required for
  * `sent`; NULL or "" means not given. Blocks for at most the timeout.
  * `*out_json` as for `jc_delete_order` (free with `jc_string_free`).
  * Thread-safe.
@@ -219,9 +237,21 @@ jc_status jc_call(const jc_client *client,
  * of a single call; one failing call never fails the others. API error 8
  * (request limit) is retried with backoff only for DeleteOrder,
  * UpdateOrderStatus, GetBills, UpdateGood and calls marked idempotent. A
- * malformed list or concurrency is an error for the whole batch (status
- * and a single failure document). Blocks. Free `*out_json` with
- * `jc_string_free`. Thread-safe.
+ * call that hits a bug in the library gets a `"panic"` document in its
+ * slot; the others are kept. A malformed list or concurrency is an error
+ * for the whole batch (status and a single failure document). Free
+ * `*out_json` with `jc_string_free`. Thread-safe.
+ *
+ * Blocks until every call has ended. With the client option
+ * `batch_timeout_ms`, calls not started by that deadline are never sent and
+ * get `{"ok":false,"status":"timeout","message":"not sent: ..."}`, and no
+ * rate-limit retry starts after it; calls already sent keep their own
+ * timeout. The batch then returns by `batch_timeout_ms + timeout_ms` (plus
+ * scheduling). Without it (the default) the only bound is
+ * `ceil(calls / concurrency)` times (`timeout_ms` x (1 +
+ * `rate_limit_retries`) + the backoff sleeps, each at most 30 s): hours for
+ * a large batch. Nothing (neither a signal nor PHP's `max_execution_time`)
+ * interrupts the call early.
  */
 jc_status jc_call_batch(const jc_client *client,
                         const char *calls_json,
@@ -230,7 +260,8 @@ jc_status jc_call_batch(const jc_client *client,
 
 /**
  * Frees a string returned through an `out_json` argument. NULL is a no-op.
- * Each string must be freed exactly once, with this function only.
+ * Each string must be freed exactly once, with this function only, and
+ * must not be modified (not even its length) before that.
  */
 void jc_string_free(char *s);
 

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::client::Client;
 use crate::encode::{Params, Value};
@@ -20,11 +20,12 @@ pub const RATE_LIMIT_CODE: i64 = 8;
 /// Methods retried on the rate-limit error without being marked idempotent.
 const IDEMPOTENT: &[&str] = &["DeleteOrder", "UpdateOrderStatus", "GetBills", "UpdateGood"];
 
-/// Work shared by a batch's threads: the calls, the next one to take, and
-/// one result slot per call.
+/// Work shared by a batch's threads: the calls, the next one to take, the
+/// deadline, and one result slot per call.
 struct Shared {
     calls: Vec<BatchCall>,
     next: AtomicUsize,
+    deadline: Option<Deadline>,
     slots: Vec<Mutex<Option<Result<Response>>>>,
 }
 
@@ -33,9 +34,32 @@ impl Shared {
         loop {
             let i = self.next.fetch_add(1, Ordering::Relaxed);
             let Some(call) = self.calls.get(i) else { break };
-            let result = client.call_with_retry(call);
+            let result = client.guarded_call(call, self.deadline.as_ref());
             *self.slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
         }
+    }
+}
+
+/// When a batch stops starting calls, and the option value for messages.
+struct Deadline {
+    at: Instant,
+    option: Duration,
+}
+
+impl Deadline {
+    /// True when something that takes `wait` from now would start after the
+    /// deadline.
+    fn passed_after(&self, wait: Duration) -> bool {
+        Instant::now()
+            .checked_add(wait)
+            .is_none_or(|start| start >= self.at)
+    }
+
+    fn not_sent(&self) -> Error {
+        Error::Timeout(format!(
+            "not sent: the batch deadline (batch_timeout_ms = {}) passed before this call started",
+            self.option.as_millis()
+        ))
     }
 }
 
@@ -166,9 +190,19 @@ impl Client {
                 calls.len()
             ));
         }
+        // checked_add: a deadline too far away to represent is no deadline.
+        let deadline = self.batch_timeout().and_then(|option| {
+            Some(Deadline {
+                at: Instant::now().checked_add(option)?,
+                option,
+            })
+        });
         let workers = concurrency.min(calls.len());
         if workers <= 1 {
-            return Ok(calls.iter().map(|c| self.call_with_retry(c)).collect());
+            return Ok(calls
+                .iter()
+                .map(|c| self.guarded_call(c, deadline.as_ref()))
+                .collect());
         }
         // Plain spawned threads rather than std::thread::scope: scope()
         // registers the calling thread's handle, which on a C program's main
@@ -177,6 +211,7 @@ impl Client {
         let shared = Arc::new(Shared {
             calls: calls.to_vec(),
             next: AtomicUsize::new(0),
+            deadline,
             slots: calls.iter().map(|_| Mutex::new(None)).collect(),
         });
         let mut handles = Vec::with_capacity(workers);
@@ -196,38 +231,76 @@ impl Client {
             shared.work(self);
         }
         for h in handles {
+            // Every call runs inside its own guard, so a worker cannot die of
+            // a call's panic; a slot left empty is reported below.
             let _ = h.join();
         }
-        let shared = Arc::try_unwrap(shared).ok().expect("workers joined");
         Ok(shared
             .slots
-            .into_iter()
+            .iter()
             .map(|s| {
-                s.into_inner()
+                s.lock()
                     .unwrap_or_else(|p| p.into_inner())
+                    .take()
                     .unwrap_or_else(|| {
-                        Err(Error::Transport(
-                            "internal error: a batch worker stopped before this call ran".into(),
-                        ))
+                        Err(Error::Panic(format!(
+                            "internal error: a batch worker stopped before recording this call (a bug in justclick {}; please report it)",
+                            crate::VERSION
+                        )))
                     })
             })
             .collect())
     }
 
-    fn call_with_retry(&self, call: &BatchCall) -> Result<Response> {
+    /// One call of a batch inside its own panic guard: a panic becomes this
+    /// call's [`Error::Panic`], silently, and never touches other calls.
+    fn guarded_call(&self, call: &BatchCall, deadline: Option<&Deadline>) -> Result<Response> {
+        crate::guard::catch(|| self.call_with_retry(call, deadline)).unwrap_or_else(|detail| {
+            Err(Error::Panic(format!(
+                "internal error in a batch call to {} (a bug in justclick {}; please report it): {detail}",
+                crate::endpoints::quote(&call.method),
+                crate::VERSION
+            )))
+        })
+    }
+
+    fn call_with_retry(&self, call: &BatchCall, deadline: Option<&Deadline>) -> Result<Response> {
+        if let Some(d) = deadline.filter(|d| d.passed_after(Duration::ZERO)) {
+            return Err(d.not_sent());
+        }
+        #[cfg(feature = "sandbox")]
+        panic_hook_for_tests(self, call);
         let (max_retries, base) = self.backoff();
         let mut attempt = 0u32;
         loop {
-            match self.call(&call.method, &call.params) {
+            let result = self.call(&call.method, &call.params);
+            match &result {
                 Err(Error::Api { code, .. })
-                    if code == RATE_LIMIT_CODE && call.retryable() && attempt < max_retries =>
+                    if *code == RATE_LIMIT_CODE && call.retryable() && attempt < max_retries =>
                 {
-                    std::thread::sleep(backoff_delay(base, attempt));
+                    let delay = backoff_delay(base, attempt);
+                    // A retry that would start after the deadline is not
+                    // made: the call keeps the service's answer (error 8).
+                    if deadline.is_some_and(|d| d.passed_after(delay)) {
+                        return result;
+                    }
+                    std::thread::sleep(delay);
                     attempt += 1;
                 }
-                other => return other,
+                _ => return result,
             }
         }
+    }
+}
+
+/// Test hook (sandbox feature only): a call of the method `SandboxPanic`
+/// is sent as `SandboxEcho` with its parameters, then panics, so tests can
+/// see a panic in a call that has already reached the server.
+#[cfg(feature = "sandbox")]
+fn panic_hook_for_tests(client: &Client, call: &BatchCall) {
+    if call.method == "SandboxPanic" {
+        let _ = client.call("SandboxEcho", &call.params);
+        panic!("deliberate test panic in a batch call");
     }
 }
 
@@ -235,11 +308,27 @@ impl Client {
 /// retry in lockstep; capped at 30 s.
 fn backoff_delay(base: Duration, attempt: u32) -> Duration {
     let exp = base.saturating_mul(1u32 << attempt.min(16));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let jitter = exp / 4 * (nanos % 1000) / 1000;
-    (exp + jitter).min(Duration::from_secs(30))
+    // A uniform fraction of exp / 4, in 2^-32 steps.
+    let spread = (exp / 4).as_nanos() as u64;
+    let jitter = ((spread as u128 * (random_u64() >> 32) as u128) >> 32) as u64;
+    (exp + Duration::from_nanos(jitter)).min(Duration::from_secs(30))
+}
+
+/// 64 random bits from the kernel (getrandom(2)), not from the clock:
+/// workers that hit the rate limit at the same instant must not pick the
+/// same delay. Where getrandom is unavailable, std's per-process random
+/// hash keys (also seeded by the OS) stand in.
+fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    // SAFETY: getrandom writes at most `bytes.len()` bytes into `bytes`.
+    let n = unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), 0) };
+    if n == bytes.len() as isize {
+        return u64::from_ne_bytes(bytes);
+    }
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
 }
 
 #[cfg(test)]
@@ -285,5 +374,23 @@ mod tests {
         assert!(backoff_delay(base, 0) >= base && backoff_delay(base, 0) <= base * 5 / 4);
         assert!(backoff_delay(base, 3) >= base * 8);
         assert_eq!(backoff_delay(base, 40), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn jitter_is_random_not_the_clock() {
+        // The clock-based jitter took 1000 steps of the spread (250 us here);
+        // random jitter is spread over the whole range at nanosecond grain.
+        let base = Duration::from_secs(1);
+        let jitters: Vec<u128> = (0..200)
+            .map(|_| (backoff_delay(base, 0) - base).as_nanos())
+            .collect();
+        assert!(jitters.iter().all(|&j| j <= 250_000_000));
+        let off_grid = jitters.iter().filter(|&&j| j % 250_000 != 0).count();
+        assert!(off_grid > 150, "jitter is quantized: {jitters:?}");
+        let distinct: std::collections::HashSet<_> = jitters.iter().collect();
+        assert!(distinct.len() > 190, "jitter repeats: {}", distinct.len());
+        assert!(
+            jitters.iter().any(|&j| j < 125_000_000) && jitters.iter().any(|&j| j > 125_000_000)
+        );
     }
 }

@@ -29,6 +29,10 @@ const MAX_SECRET_BYTES: usize = 4096;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Per handle, not in the shared internals: PHP derives it from the
+    /// request's remaining `max_execution_time`, so it differs between
+    /// requests that must still share one persistent pool.
+    batch_timeout: Option<Duration>,
 }
 
 struct Inner {
@@ -152,7 +156,9 @@ impl Client {
         if options.persistent {
             // Same login, secret and options: a clone of the cached client.
             let make = || Client::build(login, secret, base, options.clone());
-            return crate::pool::shared(login, secret, &options, make);
+            let mut client = crate::pool::shared(login, secret, &options, make)?;
+            client.batch_timeout = options.batch_timeout;
+            return Ok(client);
         }
         Client::build(login, secret, base, options)
     }
@@ -161,6 +167,7 @@ impl Client {
     fn build(login: &str, secret: &str, base: String, options: Options) -> Result<Client> {
         let transport = Transport::new(&options, &base)?;
         Ok(Client {
+            batch_timeout: options.batch_timeout,
             inner: Arc::new(Inner {
                 login: login.to_owned(),
                 secret: Secret::new(secret.as_bytes()),
@@ -281,6 +288,10 @@ impl Client {
             self.inner.options.rate_limit_retries,
             self.inner.options.rate_limit_backoff,
         )
+    }
+
+    pub(crate) fn batch_timeout(&self) -> Option<Duration> {
+        self.batch_timeout
     }
 }
 

@@ -129,6 +129,10 @@ pub(crate) fn delete_order(bill_id: &str) -> Result<Params> {
     Ok(Params::with_capacity(1).with("bill_id", bill_id))
 }
 
+/// Largest `date` accepted: 9999-12-31T23:59:59Z in Unix seconds. Anything
+/// larger only makes sense as milliseconds (it is 1978 or later as ms).
+const MAX_DATE_SECONDS: i64 = 253_402_300_799;
+
 /// UpdateOrderStatus parameters, in the order bill_id, status, date, rpo.
 pub(crate) fn update_order_status(
     bill_id: &str,
@@ -140,6 +144,11 @@ pub(crate) fn update_order_status(
     if let Some(d) = date {
         if d <= 0 {
             return invalid(format!("date must be a positive UNIX timestamp, got {d}"));
+        }
+        if d > MAX_DATE_SECONDS {
+            return invalid(format!(
+                "date must be a UNIX timestamp in seconds, got {d}, which is after the year 9999 (milliseconds? divide by 1000)"
+            ));
         }
     }
     let needs_date = matches!(status, OrderStatus::Sent | OrderStatus::Paid);
@@ -237,6 +246,18 @@ mod tests {
             "return".parse::<OrderStatus>().unwrap(),
             OrderStatus::Return
         );
+    }
+
+    #[test]
+    fn dates_are_seconds_not_milliseconds() {
+        let e =
+            update_order_status("1", OrderStatus::Paid, Some(1_362_254_400_000), None).unwrap_err();
+        assert!(e.to_string().contains("in seconds"), "{e}");
+        assert!(
+            update_order_status("1", OrderStatus::Paid, Some(MAX_DATE_SECONDS + 1), None).is_err()
+        );
+        assert!(update_order_status("1", OrderStatus::Paid, Some(MAX_DATE_SECONDS), None).is_ok());
+        assert!(update_order_status("1", OrderStatus::Paid, Some(1_362_254_400), None).is_ok());
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What went wrong, as a stable number.
 ///
 /// The numbers are the C ABI's `jc_status` values and are never renumbered;
-/// `1` (NULL argument) and `9` (panic) exist only on the C side.
+/// `1` (NULL argument) exists only on the C side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u32)]
 pub enum ErrorKind {
@@ -28,6 +28,9 @@ pub enum ErrorKind {
     BadSignature = 7,
     /// A correctly signed answer with `error_code != 0`.
     Api = 8,
+    /// A bug in this library was caught (a call of a batch panicked); the
+    /// other calls are not affected.
+    Panic = 9,
 }
 
 impl ErrorKind {
@@ -41,6 +44,7 @@ impl ErrorKind {
             ErrorKind::BadResponse => "bad_response",
             ErrorKind::BadSignature => "bad_signature",
             ErrorKind::Api => "api",
+            ErrorKind::Panic => "panic",
         }
     }
 
@@ -94,6 +98,10 @@ pub enum Error {
         /// The service's `error_text`, decoded.
         text: String,
     },
+    /// A bug in this library was caught instead of crashing the caller; the
+    /// message says where.
+    #[error("{0}")]
+    Panic(String),
 }
 
 impl Error {
@@ -107,6 +115,7 @@ impl Error {
             Error::BadResponse(_) => ErrorKind::BadResponse,
             Error::BadSignature(_) => ErrorKind::BadSignature,
             Error::Api { .. } => ErrorKind::Api,
+            Error::Panic(_) => ErrorKind::Panic,
         }
     }
 

@@ -27,6 +27,7 @@ mod endpoints;
 mod error;
 pub mod ffi;
 mod good;
+mod guard;
 mod options;
 pub mod php;
 mod pool;

@@ -14,6 +14,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 << 20;
 /// Longest timeout accepted (one hour).
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Longest `batch_timeout` accepted (one day).
+pub const MAX_BATCH_TIMEOUT: Duration = Duration::from_secs(86_400);
 /// Largest `max_response_bytes` accepted (1 GiB).
 pub const MAX_RESPONSE_LIMIT: u64 = 1 << 30;
 /// Largest `rate_limit_retries` accepted.
@@ -42,6 +44,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "rate_limit_backoff_ms",
     "persistent",
     "idle_timeout_ms",
+    "batch_timeout_ms",
 ];
 
 /// Where requests go through. `Debug` hides proxy credentials.
@@ -104,6 +107,10 @@ pub struct Options {
     /// Idle kept-alive connections older than this are never reused and are
     /// closed on the client's next call.
     pub idle_timeout: Duration,
+    /// Deadline of a batch, from its start: calls not started by then are
+    /// never sent (they fail with a timeout error "not sent: ..."); calls in
+    /// flight keep their own `timeout`. `None` (the default): no deadline.
+    pub batch_timeout: Option<Duration>,
 }
 
 impl Default for Options {
@@ -121,6 +128,7 @@ impl Default for Options {
             rate_limit_backoff: Duration::from_millis(250),
             persistent: false,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            batch_timeout: None,
         }
     }
 }
@@ -157,6 +165,7 @@ fn range_of(key: &str) -> (u64, u64) {
     let ms = |d: Duration| d.as_millis() as u64;
     match key {
         "timeout_ms" | "connect_timeout_ms" | "idle_timeout_ms" => (1, ms(MAX_TIMEOUT)),
+        "batch_timeout_ms" => (1, ms(MAX_BATCH_TIMEOUT)),
         "rate_limit_backoff_ms" => (1, ms(MAX_RATE_LIMIT_BACKOFF)),
         "max_response_bytes" => (1, MAX_RESPONSE_LIMIT),
         "rate_limit_retries" => (0, MAX_RATE_LIMIT_RETRIES as u64),
@@ -238,6 +247,9 @@ impl Options {
         check_count("rate_limit_retries", u64::from(self.rate_limit_retries))?;
         check_millis("rate_limit_backoff_ms", self.rate_limit_backoff)?;
         check_millis("idle_timeout_ms", self.idle_timeout)?;
+        if let Some(deadline) = self.batch_timeout {
+            check_millis("batch_timeout_ms", deadline)?;
+        }
         Ok(())
     }
 
@@ -314,6 +326,7 @@ impl Options {
                     }
                 }
                 "idle_timeout_ms" => o.idle_timeout = millis(key, v)?,
+                "batch_timeout_ms" => o.batch_timeout = Some(millis(key, v)?),
                 unknown => {
                     return invalid(format!(
                         "unknown option {unknown:?} (known options: {})",

@@ -82,7 +82,7 @@ impl Registry {
         crate::sign::wipe_stack();
         let found = self.entries.iter().position(|e| {
             e.client.login() == login
-                && e.client.options() == options
+                && same_pool_options(e.client.options(), options)
                 && same_digest(&e.digest, &digest)
         });
         if let Some(i) = found {
@@ -101,6 +101,17 @@ impl Registry {
         });
         Ok(client)
     }
+}
+
+/// Whether two option sets may share a pool: equal but for the per-handle
+/// `batch_timeout` (PHP sets it from each request's remaining execution time,
+/// and the handle, not the pool, carries it).
+fn same_pool_options(a: &Options, b: &Options) -> bool {
+    let pool_key = |o: &Options| Options {
+        batch_timeout: None,
+        ..o.clone()
+    };
+    pool_key(a) == pool_key(b)
 }
 
 /// HMAC-SHA-256 of the secret; not inlined, so that the stack it used lies
@@ -193,6 +204,40 @@ mod tests {
         assert!(keep.same_pool(&get(&mut r, "demo", "s", &opts("x/1"))));
         // The registry and `keep` only (plus the upgrade itself).
         assert_eq!(Arc::strong_count(&keep.downgrade().upgrade().unwrap()), 3);
+    }
+
+    #[test]
+    fn batch_deadline_is_per_handle_not_part_of_the_key() {
+        // PHP sets batch_timeout_ms from each request's remaining
+        // max_execution_time: it must not split the pool, and each handle
+        // keeps its own deadline.
+        let with = |ms: u64| Options {
+            persistent: true,
+            batch_timeout: Some(std::time::Duration::from_millis(ms)),
+            ..Options::default()
+        };
+        let a = Client::new("pooldeadline", "s", with(29_000)).unwrap();
+        let b = Client::new("pooldeadline", "s", with(28_997)).unwrap();
+        assert!(a.same_pool(&b), "a per-request deadline split the pool");
+        assert_eq!(
+            a.batch_timeout(),
+            Some(std::time::Duration::from_millis(29_000))
+        );
+        assert_eq!(
+            b.batch_timeout(),
+            Some(std::time::Duration::from_millis(28_997))
+        );
+        let c = Client::new(
+            "pooldeadline",
+            "s",
+            Options {
+                persistent: true,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        assert!(a.same_pool(&c));
+        assert_eq!(c.batch_timeout(), None);
     }
 
     #[test]

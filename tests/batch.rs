@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use justclick::sandbox::{Fault, FaultConfig};
@@ -75,24 +75,20 @@ fn one_failing_call_never_fails_the_others() {
 #[test]
 fn concurrency_is_bounded_and_overlaps_latency() {
     let sb = sandbox();
+    // Each answer takes 200 ms, long enough for the 8 workers to have their
+    // calls in the server at the same time; counted there, not timed.
     sb.set_fault(FaultConfig {
-        delay: Duration::from_millis(50),
+        delay: Duration::from_millis(200),
         ..FaultConfig::default()
     });
     let c = client(&sb);
     let calls: Vec<BatchCall> = (0..32).map(echo).collect();
-    let t = Instant::now();
     let r = c.call_batch(&calls, 8).unwrap();
-    let elapsed = t.elapsed();
     assert!(r.iter().all(Result::is_ok));
     let st = sb.stats();
-    assert!(st.api_connections <= 8, "at most 8 in flight: {st:?}");
-    // 32 calls x 50 ms sequentially would be 1.6 s; with 8 in flight about
-    // 0.2 s. A generous bound: it must at least overlap some calls.
-    assert!(
-        elapsed < Duration::from_millis(1200),
-        "no overlap: {elapsed:?}"
-    );
+    assert!(st.api_connections <= 8, "at most 8 connections: {st:?}");
+    assert!(st.max_in_flight <= 8, "at most 8 in flight: {st:?}");
+    assert!(st.max_in_flight >= 2, "calls must overlap: {st:?}");
 }
 
 #[test]
@@ -214,4 +210,211 @@ fn batch_from_json() {
         "{:?}",
         r[1]
     );
+}
+
+/// Runs `calls_json` through the C ABI's `jc_call_batch` on a client of `sb`
+/// built from `options_json` (merged after `base_url`); returns the status and
+/// the parsed document.
+fn ffi_batch(
+    sb: &justclick::sandbox::Sandbox,
+    extra_options: &str,
+    calls_json: &str,
+    concurrency: u32,
+) -> (u32, serde_json::Value) {
+    use justclick::ffi;
+    use std::ffi::{CStr, CString};
+    let options = CString::new(format!(
+        r#"{{"base_url":"{}","proxy":""{extra_options}}}"#,
+        sb.base_url()
+    ))
+    .unwrap();
+    let (login, secret) = (CString::new(LOGIN).unwrap(), CString::new(SECRET).unwrap());
+    let mut c = std::ptr::null_mut();
+    let st =
+        unsafe { ffi::jc_client_new(login.as_ptr(), secret.as_ptr(), options.as_ptr(), &mut c) };
+    assert_eq!(st as u32, 0);
+    let calls = CString::new(calls_json).unwrap();
+    let mut out = std::ptr::null_mut();
+    let st = unsafe { ffi::jc_call_batch(c, calls.as_ptr(), concurrency, &mut out) };
+    assert!(!out.is_null());
+    let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+    unsafe {
+        ffi::jc_string_free(out);
+        ffi::jc_client_free(c);
+    }
+    let doc = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    (st as u32, doc)
+}
+
+/// Ten echo calls, the fourth one panicking after it was sent.
+fn calls_with_a_panic() -> String {
+    let calls: Vec<String> = (0..10)
+        .map(|i| {
+            let method = if i == 3 {
+                "SandboxPanic"
+            } else {
+                "SandboxEcho"
+            };
+            format!(r#"{{"method":"{method}","params":{{"i":{i}}}}}"#)
+        })
+        .collect();
+    format!("[{}]", calls.join(","))
+}
+
+#[test]
+fn a_panicking_call_gets_a_panic_document_and_the_others_are_kept() {
+    for concurrency in [1, 64] {
+        let sb = sandbox();
+        let (st, doc) = ffi_batch(&sb, "", &calls_with_a_panic(), concurrency);
+        assert_eq!(st, 0, "the batch itself succeeds ({concurrency}): {doc}");
+        let docs = doc.as_array().unwrap();
+        assert_eq!(docs.len(), 10);
+        for (i, d) in docs.iter().enumerate() {
+            if i == 3 {
+                assert_eq!(d["ok"], false, "{d}");
+                assert_eq!(d["status"], "panic", "concurrency {concurrency}: {d}");
+                let m = d["message"].as_str().unwrap();
+                assert!(m.contains("deliberate test panic"), "{m}");
+            } else {
+                assert_eq!(d["result"], json!({"i": i.to_string()}), "{d}");
+            }
+        }
+        assert_eq!(sb.stats().requests, 10, "every call was sent once");
+    }
+    // The Rust API reports the same call as a panic error.
+    let sb = sandbox();
+    let c = client(&sb);
+    let mut calls: Vec<BatchCall> = (0..4).map(echo).collect();
+    calls[2].method = "SandboxPanic".into();
+    for concurrency in [1, 4] {
+        let r = c.call_batch(&calls, concurrency).unwrap();
+        let e = r[2].as_ref().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Panic, "{e}");
+        assert!(r[0].is_ok() && r[1].is_ok() && r[3].is_ok());
+    }
+}
+
+/// The child half of `panics_in_batches_print_nothing`: does nothing unless
+/// run by it.
+#[test]
+fn panicking_batch_child() {
+    if std::env::var_os("JC_PANIC_CHILD").is_none() {
+        return;
+    }
+    let sb = sandbox();
+    for concurrency in [1, 64] {
+        let (_, doc) = ffi_batch(&sb, "", &calls_with_a_panic(), concurrency);
+        println!("CHILD-RESULT {}", doc[3]["status"]);
+    }
+}
+
+#[test]
+fn panics_in_batches_print_nothing() {
+    // In a child process run with --nocapture, so that anything std's panic
+    // hook printed would reach the real stderr we read here.
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "panicking_batch_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("JC_PANIC_CHILD", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "child failed:\n{stdout}\n{stderr}");
+    assert_eq!(
+        stdout.matches("CHILD-RESULT \"panic\"").count(),
+        2,
+        "child did not run both batches:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("deliberate"),
+        "a caught panic was printed:\n{stderr}"
+    );
+}
+
+#[test]
+fn calls_not_started_by_the_deadline_are_never_sent() {
+    let sb = sandbox();
+    sb.set_fault(FaultConfig {
+        delay: Duration::from_millis(400),
+        ..FaultConfig::default()
+    });
+    // 10 calls of 400 ms, 2 at a time, take 2 s: a 1 s deadline leaves some
+    // of them unsent whatever the machine's load.
+    let calls: Vec<String> = (0..10)
+        .map(|i| format!(r#"{{"method":"SandboxEcho","params":{{"i":{i}}}}}"#))
+        .collect();
+    let (st, doc) = ffi_batch(
+        &sb,
+        r#","batch_timeout_ms":1000"#,
+        &format!("[{}]", calls.join(",")),
+        2,
+    );
+    assert_eq!(st, 0);
+    let docs = doc.as_array().unwrap();
+    let sent = docs.iter().filter(|d| d["ok"] == true).count();
+    let unsent: Vec<_> = docs.iter().filter(|d| d["ok"] == false).collect();
+    for d in &unsent {
+        assert_eq!(d["status"], "timeout", "{d}");
+        let m = d["message"].as_str().unwrap();
+        assert!(
+            m.starts_with("not sent: ") && m.contains("batch_timeout_ms = 1000"),
+            "{m}"
+        );
+    }
+    assert!(sent >= 1 && !unsent.is_empty(), "{doc}");
+    assert_eq!(
+        sb.stats().requests as usize,
+        sent,
+        "unsent calls never reach the server"
+    );
+}
+
+#[test]
+fn a_retry_that_would_pass_the_deadline_is_not_sent() {
+    let sb = sandbox();
+    fault(&sb, Fault::RateLimit);
+    let mut o = options(&sb);
+    o.rate_limit_retries = 10;
+    o.rate_limit_backoff = Duration::from_secs(30);
+    o.batch_timeout = Some(Duration::from_millis(500));
+    let c = Client::new(LOGIN, SECRET, o).unwrap();
+    let call = BatchCall::new("GetBills", Params::new().with("email", "a@b.ru"));
+    let r = c.call_batch(&[call.clone(), call], 2).unwrap();
+    for r in &r {
+        assert!(matches!(r, Err(Error::Api { code: 8, .. })), "{r:?}");
+    }
+    assert_eq!(sb.stats().requests, 2, "no retry after the deadline");
+}
+
+#[test]
+fn batch_timeout_option() {
+    use justclick::Options;
+    assert_eq!(
+        Options::default().batch_timeout,
+        None,
+        "no deadline by default"
+    );
+    let o = Options::from_json(Some(r#"{"batch_timeout_ms":2500}"#)).unwrap();
+    assert_eq!(o.batch_timeout, Some(Duration::from_millis(2500)));
+    for bad in ["0", "-1", "\"5\"", "86400001"] {
+        let e = Options::from_json(Some(&format!(r#"{{"batch_timeout_ms":{bad}}}"#))).unwrap_err();
+        assert!(e.to_string().contains("batch_timeout_ms"), "{bad}: {e}");
+    }
+    // The same bounds hold for options built in Rust (Options::validate).
+    let sb = sandbox();
+    let mut o = options(&sb);
+    o.batch_timeout = Some(Duration::MAX);
+    let e = Client::new(LOGIN, SECRET, o.clone()).unwrap_err();
+    assert!(e.to_string().contains("batch_timeout_ms"), "{e}");
+    o.batch_timeout = Some(Duration::from_secs(60));
+    let c = Client::new(LOGIN, SECRET, o).unwrap();
+    let r = c.call_batch(&[echo(0), echo(1)], 2).unwrap();
+    assert!(r.iter().all(Result::is_ok), "{r:?}");
 }

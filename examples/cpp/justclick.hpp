@@ -187,7 +187,8 @@ inline std::string version() { return jc_version(); }
 /// A JustClick API client. Move-only; const methods are thread-safe.
 class Client {
   public:
-    /// `options_json`: "" for defaults, or a JSON object (see justclick.h).
+    /// `options_json`: "" for defaults, or a JSON object (see justclick.h),
+    /// e.g. R"({"timeout_ms":10000,"batch_timeout_ms":60000})".
     Client(const std::string &login, const std::string &secret,
            const std::string &options_json = {}) {
         jc_client *raw = nullptr;
@@ -242,7 +243,11 @@ class Client {
     }
 
     /// A JSON array of documents, one per call; failed calls do not throw
-    /// (look at each document's "ok"), a malformed list does.
+    /// (look at each document's "ok"), a malformed list does. Blocks until
+    /// every call has ended: with the option `batch_timeout_ms`, calls not
+    /// started by that deadline are never sent (status "timeout", message
+    /// "not sent: ...") and this returns by batch_timeout_ms + timeout_ms;
+    /// without it (the default) there is no deadline (bound in justclick.h).
     std::string call_batch(const std::string &calls_json, std::uint32_t concurrency = 8) const {
         char *out = nullptr;
         jc_status st = jc_call_batch(handle_.get(), detail::c_str(calls_json, "calls_json"),

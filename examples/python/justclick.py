@@ -376,10 +376,11 @@ class Client:
     Options (see the README) come as a dict, as keyword arguments, or both:
     ``base_url``, ``timeout_ms``, ``connect_timeout_ms``, ``ca_file``,
     ``proxy``, ``user_agent``, ``max_response_bytes``,
-    ``rate_limit_retries``, ``rate_limit_backoff_ms``, ``persistent``,
-    ``idle_timeout_ms``. Unknown options and wrong types raise
-    :class:`InvalidArgumentError`. ``lib`` selects the shared library (see
-    :func:`find_library`).
+    ``rate_limit_retries``, ``rate_limit_backoff_ms``, ``batch_timeout_ms``
+    (deadline of :meth:`call_batch`; default none), ``persistent``,
+    ``idle_timeout_ms``, ``allow_insecure_http``. Unknown options and wrong
+    types raise :class:`InvalidArgumentError`. ``lib`` selects the shared
+    library (see :func:`find_library`).
 
     ``persistent=True`` (default False): clients with the same login, secret
     and options share one connection pool that the library keeps for the
@@ -583,7 +584,13 @@ class Client:
         JustClickError)``. One failing call never fails the others. API
         error 8 (request limit) is retried with backoff for the four
         endpoints and calls marked idempotent. Only a malformed list or
-        concurrency raises, for the whole batch."""
+        concurrency raises, for the whole batch.
+
+        Blocks until every call has ended. With the option
+        ``batch_timeout_ms``, calls not started by that deadline are never
+        sent and come back as :class:`CallTimeoutError` instances ("not sent:
+        ..."); calls already sent keep their own ``timeout_ms``, so this
+        returns by ``batch_timeout_ms + timeout_ms``."""
         if isinstance(calls, (str, bytes, Mapping)) or not hasattr(calls, "__iter__"):
             raise InvalidArgumentError(
                 f"calls must be a list of calls, got {type(calls).__name__}"

@@ -11,10 +11,8 @@
 // its pointer contract in the header instead of a Rust `# Safety` section.
 #![allow(clippy::missing_safety_doc)]
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Once;
 
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -98,6 +96,7 @@ impl Failure {
                 Error::BadResponse(_) => jc_status::JC_ERR_BAD_RESPONSE,
                 Error::BadSignature(_) => jc_status::JC_ERR_BAD_SIGNATURE,
                 Error::Api { .. } => jc_status::JC_ERR_API,
+                Error::Panic(_) => jc_status::JC_ERR_PANIC,
             },
         }
     }
@@ -131,10 +130,13 @@ struct FailureDoc<'a> {
     http_status: Option<u16>,
 }
 
-/// Appends the JSON document for one outcome (schema in the header).
-fn write_outcome(out: &mut Vec<u8>, outcome: &Result<Response, Failure>) {
+/// Appends the JSON document for one outcome (schema in the header). On an
+/// error `out` may hold part of a document: callers start over.
+fn write_outcome(out: &mut Vec<u8>, outcome: &Result<Response, Failure>) -> serde_json::Result<()> {
     const NULL: Json = Json::Null;
-    let written = match outcome {
+    #[cfg(test)]
+    tests::maybe_panic_in_document();
+    match outcome {
         Ok(r) => serde_json::to_writer(
             &mut *out,
             &SuccessDoc {
@@ -165,12 +167,33 @@ fn write_outcome(out: &mut Vec<u8>, outcome: &Result<Response, Failure>) {
                 },
             )
         }
-    };
-    if written.is_err() {
-        out.extend_from_slice(
-            br#"{"ok":false,"status":"panic","message":"cannot serialize the outcome"}"#,
-        );
     }
+}
+
+/// The last resort when even a panic's document cannot be built: valid JSON
+/// that agrees with `JC_ERR_PANIC`, the only status that reaches it.
+const PANIC_FALLBACK: &CStr =
+    c"{\"ok\":false,\"status\":\"panic\",\"message\":\"internal error in justclick: the result document could not be built\"}";
+
+/// The document for `outcome` as a C string. A failure to build it (which
+/// would be a bug) is a panic failure, so the caller reports `JC_ERR_PANIC`
+/// with a document that says so.
+fn document(outcome: &Result<Response, Failure>) -> Result<CString, Failure> {
+    let mut doc = Vec::with_capacity(256);
+    write_outcome(&mut doc, outcome).map_err(|e| {
+        Failure::Panic(format!("internal error: cannot serialize the outcome: {e}"))
+    })?;
+    // serde_json escapes U+0000, so this cannot fail; checked anyway.
+    CString::new(doc).map_err(|_| Failure::Panic("internal error: NUL in output".into()))
+}
+
+/// The document of a failure caught outside the normal path (a panic). Built
+/// inside the guard too; if that fails, [`PANIC_FALLBACK`].
+fn failure_document(outcome: &Result<Response, Failure>) -> CString {
+    crate::guard::catch(|| document(outcome))
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_else(|| PANIC_FALLBACK.to_owned())
 }
 
 fn status_name(status: u32) -> &'static str {
@@ -195,12 +218,16 @@ const STATUS_NAMES: [&str; 10] = [
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
-    static IN_FFI: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Records `message` for `jc_last_error_message`. During thread teardown the
+/// thread-local may be gone already: then there is nowhere to record it, and
+/// `try_with` keeps that from becoming an abort.
 fn set_last_error(message: &str) {
-    LAST_ERROR.with(|e| {
-        let mut e = e.borrow_mut();
+    let _ = LAST_ERROR.try_with(|e| {
+        let Ok(mut e) = e.try_borrow_mut() else {
+            return;
+        };
         // Success after success: nothing to clear (keeps the hot path free
         // of an allocation).
         if message.is_empty() && e.as_bytes().is_empty() {
@@ -210,39 +237,16 @@ fn set_last_error(message: &str) {
     });
 }
 
-/// Keeps panics inside the boundary quiet: the message goes to the caller
-/// through the status, the JSON and `jc_last_error_message`, not to the
-/// host's stderr. Panics elsewhere still reach the previous hook.
-fn install_panic_hook() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !IN_FFI.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// Runs `f` inside the panic boundary; a panic becomes `Failure::Panic`.
+/// Runs `f` inside the panic boundary ([`crate::guard`], the same guard every
+/// call of a batch runs in: silent, the previous hook kept for panics
+/// elsewhere); a panic becomes `Failure::Panic`.
 fn boundary<T>(function: &str, f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
-    install_panic_hook();
-    let was = IN_FFI.with(|c| c.replace(true));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    IN_FFI.with(|c| c.set(was));
-    let result = result.unwrap_or_else(|payload| {
-        let detail = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+    crate::guard::catch(f).unwrap_or_else(|detail| {
         Err(Failure::Panic(format!(
             "internal error in {function} (a bug in justclick {}; please report it): {detail}",
             crate::VERSION
         )))
-    });
-    result
+    })
 }
 
 /// Records the outcome for `jc_last_error_message` (status-returning
@@ -254,36 +258,56 @@ fn remember<T>(result: &Result<T, Failure>) {
     }
 }
 
-/// Hands `bytes` (JSON, no NUL inside: serde_json escapes U+0000) to C.
-fn into_c_string(bytes: Vec<u8>) -> *mut c_char {
-    CString::new(bytes)
-        .unwrap_or_else(|_| {
-            c"{\"ok\":false,\"status\":\"panic\",\"message\":\"NUL in output\"}".to_owned()
-        })
-        .into_raw()
+/// Runs one function at the boundary and reports it: the status is
+/// returned, the message kept for `jc_last_error_message`, and the document
+/// (built by `doc` inside the boundary too) written to `*out_json` when
+/// `out_json` is not NULL. The document always agrees with the status.
+fn report<T>(
+    function: &str,
+    out_json: *mut *mut c_char,
+    f: impl FnOnce() -> Result<T, Failure>,
+    doc: impl FnOnce(Result<T, Failure>) -> Result<(Result<(), Failure>, CString), Failure>,
+) -> jc_status {
+    let want_doc = !out_json.is_null();
+    let done = boundary(function, || {
+        let outcome = f();
+        if want_doc {
+            doc(outcome).map(|(o, d)| (o, Some(d)))
+        } else {
+            Ok((outcome.map(drop), None))
+        }
+    });
+    let (outcome, doc) = match done {
+        Ok(done) => done,
+        Err(failure) if want_doc => {
+            let outcome = Err(failure);
+            let doc = failure_document(&outcome);
+            (outcome.map(drop), Some(doc))
+        }
+        Err(failure) => (Err(failure), None),
+    };
+    remember(&outcome);
+    if let Some(doc) = doc {
+        // SAFETY: the caller guarantees a non-NULL out_json points to a
+        // writable `char *`.
+        unsafe { *out_json = doc.into_raw() };
+    }
+    match outcome {
+        Ok(()) => jc_status::JC_OK,
+        Err(f) => f.status(),
+    }
 }
 
-/// Runs one API call at the boundary and reports it: status returned, JSON
-/// written to `*out_json` when `out_json` is not NULL.
+/// [`report`] for one API call.
 fn api_call(
     function: &str,
     out_json: *mut *mut c_char,
     f: impl FnOnce() -> Result<Response, Failure>,
 ) -> jc_status {
-    let outcome = boundary(function, f);
-    remember(&outcome);
-    let status = match &outcome {
-        Ok(_) => jc_status::JC_OK,
-        Err(f) => f.status(),
-    };
-    if !out_json.is_null() {
-        let mut doc = Vec::with_capacity(256);
-        write_outcome(&mut doc, &outcome);
-        // SAFETY: the caller guarantees a non-NULL out_json points to a
-        // writable `char *`.
-        unsafe { *out_json = into_c_string(doc) };
-    }
-    status
+    report(function, out_json, f, |outcome| {
+        let doc = document(&outcome)?;
+        Ok((outcome.map(drop), doc))
+    })
 }
 
 /// Borrows a required C string as UTF-8.
@@ -365,15 +389,19 @@ fn with_name(e: Error, name: &str) -> Failure {
 /// (1 to 60000, default 250), `persistent` (bool, default false: when true,
 /// clients with the same login, secret and options share one connection pool
 /// that outlives them, per process, at most 16 pools), `idle_timeout_ms`
-/// (idle connections are not reused after this, 1 to 3600000, default 30000).
-/// Unknown keys, wrong types, values out of range
+/// (idle connections are not reused after this, 1 to 3600000, default 30000),
+/// `batch_timeout_ms` (deadline of a `jc_call_batch`, 1 to 86400000; default:
+/// none, see `jc_call_batch`). Unknown keys, wrong types, values out of range
 /// and an unusable proxy (from the option or the environment) are
 /// `JC_ERR_INVALID_ARGUMENT`.
 ///
 /// On success `*out_client` receives a new client, owned by the caller and
 /// freed with `jc_client_free`. On failure `*out_client` is set to NULL and
 /// the reason is in `jc_last_error_message()`. The secret is copied; the
-/// caller's buffers are not kept. Does no network I/O. Thread-safe.
+/// caller's buffers are not kept. Does no network I/O. Thread-safe, except
+/// that without a `proxy` option it reads the proxy environment variables:
+/// do not call it while another thread may `setenv`/`putenv` (a libc
+/// limitation).
 #[no_mangle]
 pub unsafe extern "C" fn jc_client_new(
     login: *const c_char,
@@ -438,8 +466,9 @@ pub unsafe extern "C" fn jc_delete_order(
 /// UpdateOrderStatus: sets order `bill_id` to `status` (`sent`, `paid`,
 /// `return` or `cancel`).
 ///
-/// `date` is a UNIX timestamp, required for `sent` and `paid`; pass a value
-/// <= 0 for "not given". `rpo` (postal tracking number) is required for
+/// `date` is a UNIX timestamp in seconds, required for `sent` and `paid`;
+/// pass a value <= 0 for "not given". Values after the year 9999 (that is,
+/// millisecond timestamps) are `JC_ERR_INVALID_ARGUMENT`. `rpo` (postal tracking number) is required for
 /// `sent`; NULL or "" means not given. Blocks for at most the timeout.
 /// `*out_json` as for `jc_delete_order` (free with `jc_string_free`).
 /// Thread-safe.
@@ -545,9 +574,21 @@ pub unsafe extern "C" fn jc_call(
 /// of a single call; one failing call never fails the others. API error 8
 /// (request limit) is retried with backoff only for DeleteOrder,
 /// UpdateOrderStatus, GetBills, UpdateGood and calls marked idempotent. A
-/// malformed list or concurrency is an error for the whole batch (status
-/// and a single failure document). Blocks. Free `*out_json` with
-/// `jc_string_free`. Thread-safe.
+/// call that hits a bug in the library gets a `"panic"` document in its
+/// slot; the others are kept. A malformed list or concurrency is an error
+/// for the whole batch (status and a single failure document). Free
+/// `*out_json` with `jc_string_free`. Thread-safe.
+///
+/// Blocks until every call has ended. With the client option
+/// `batch_timeout_ms`, calls not started by that deadline are never sent and
+/// get `{"ok":false,"status":"timeout","message":"not sent: ..."}`, and no
+/// rate-limit retry starts after it; calls already sent keep their own
+/// timeout. The batch then returns by `batch_timeout_ms + timeout_ms` (plus
+/// scheduling). Without it (the default) the only bound is
+/// `ceil(calls / concurrency)` times (`timeout_ms` x (1 +
+/// `rate_limit_retries`) + the backoff sleeps, each at most 30 s): hours for
+/// a large batch. Nothing (neither a signal nor PHP's `max_execution_time`)
+/// interrupts the call early.
 #[no_mangle]
 pub unsafe extern "C" fn jc_call_batch(
     client: *const jc_client,
@@ -555,40 +596,55 @@ pub unsafe extern "C" fn jc_call_batch(
     concurrency: u32,
     out_json: *mut *mut c_char,
 ) -> jc_status {
-    let outcome = boundary("jc_call_batch", || {
+    let run = || {
         let c = self::client(client)?;
         let json = required_json(calls_json, "calls_json")?;
         let calls = BatchCall::list_from_json(json).map_err(|e| with_name(e, "calls_json"))?;
-        let results = c.call_batch(&calls, concurrency as usize)?;
-        let mut doc = Vec::with_capacity(128 * results.len() + 2);
-        doc.push(b'[');
-        for (i, r) in results.into_iter().enumerate() {
-            if i > 0 {
-                doc.push(b',');
-            }
-            write_outcome(&mut doc, &r.map_err(Failure::Core));
-        }
-        doc.push(b']');
-        Ok(doc)
-    });
-    remember(&outcome);
-    let (status, doc) = match outcome {
-        Ok(doc) => (jc_status::JC_OK, doc),
-        Err(f) => {
-            let mut doc = Vec::new();
-            let status = f.status();
-            write_outcome(&mut doc, &Err(f));
-            (status, doc)
-        }
+        Ok(c.call_batch(&calls, concurrency as usize)?)
     };
-    if !out_json.is_null() {
-        *out_json = into_c_string(doc);
+    report("jc_call_batch", out_json, run, |outcome| match outcome {
+        Ok(results) => {
+            let mut doc = Vec::with_capacity(128 * results.len() + 2);
+            doc.push(b'[');
+            for (i, r) in results.into_iter().enumerate() {
+                if i > 0 {
+                    doc.push(b',');
+                }
+                write_slot(&mut doc, &r.map_err(Failure::Core));
+            }
+            doc.push(b']');
+            let doc = CString::new(doc)
+                .map_err(|_| Failure::Panic("internal error: NUL in output".into()))?;
+            Ok((Ok(()), doc))
+        }
+        Err(f) => {
+            let failure = Err(f);
+            let doc = document(&failure)?;
+            Ok((failure.map(drop), doc))
+        }
+    })
+}
+
+/// Appends one call's document to a batch's array; a document that cannot
+/// be built becomes that call's panic document, never broken JSON.
+fn write_slot(out: &mut Vec<u8>, outcome: &Result<Response, Failure>) {
+    let start = out.len();
+    if write_outcome(out, outcome).is_ok() {
+        return;
     }
-    status
+    out.truncate(start);
+    let failure = Err(Failure::Panic(
+        "internal error: cannot serialize the outcome of this call".into(),
+    ));
+    if write_outcome(out, &failure).is_err() {
+        out.truncate(start);
+        out.extend_from_slice(PANIC_FALLBACK.to_bytes());
+    }
 }
 
 /// Frees a string returned through an `out_json` argument. NULL is a no-op.
-/// Each string must be freed exactly once, with this function only.
+/// Each string must be freed exactly once, with this function only, and
+/// must not be modified (not even its length) before that.
 #[no_mangle]
 pub unsafe extern "C" fn jc_string_free(s: *mut c_char) {
     if s.is_null() {
@@ -625,7 +681,11 @@ pub extern "C" fn jc_version() -> *const c_char {
 /// the caller.
 #[no_mangle]
 pub extern "C" fn jc_last_error_message() -> *const c_char {
-    LAST_ERROR.with(|e| e.borrow().as_ptr())
+    LAST_ERROR
+        .try_with(|e| e.try_borrow().map(|e| e.as_ptr()).ok())
+        .ok()
+        .flatten()
+        .unwrap_or(c"".as_ptr())
 }
 
 /// Test hook (not in the header, only built with the `sandbox` feature):
@@ -641,6 +701,83 @@ pub unsafe extern "C" fn jc_test_panic(out_json: *mut *mut c_char) -> jc_status 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        static PANIC_IN_DOCUMENT: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Test hook: panics once while a document is written, when armed.
+    pub(super) fn maybe_panic_in_document() {
+        if PANIC_IN_DOCUMENT.with(|p| p.replace(false)) {
+            panic!("deliberate panic while writing a document");
+        }
+    }
+
+    #[test]
+    fn documents_are_built_inside_the_boundary() {
+        let ok = || {
+            Ok(Response {
+                error_text: "OK".into(),
+                result: None,
+            })
+        };
+        PANIC_IN_DOCUMENT.with(|p| p.set(true));
+        let mut out: *mut c_char = std::ptr::null_mut();
+        let st = api_call("jc_doc_test", &mut out, ok);
+        assert_eq!(
+            st,
+            jc_status::JC_ERR_PANIC,
+            "the status agrees with the document"
+        );
+        let doc: Json = serde_json::from_str(&take(out)).unwrap();
+        assert_eq!(doc["ok"], false);
+        assert_eq!(doc["status"], "panic");
+        assert!(last_error().contains("deliberate panic while writing"));
+        // A slot of a batch whose document fails becomes a panic document.
+        let mut doc = b"[".to_vec();
+        PANIC_IN_DOCUMENT.with(|p| p.set(true));
+        let slot = crate::guard::catch(|| write_slot(&mut doc, &ok()));
+        assert!(slot.is_err(), "the hook fired");
+        assert_eq!(api_call("jc_doc_test", &mut out, ok), jc_status::JC_OK);
+        let doc: Json = serde_json::from_str(&take(out)).unwrap();
+        assert_eq!(doc["ok"], true);
+    }
+
+    #[test]
+    fn calls_during_thread_teardown_do_not_abort() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static STATUS: AtomicU32 = AtomicU32::new(u32::MAX);
+        struct Late;
+        impl Drop for Late {
+            fn drop(&mut self) {
+                // Runs after LAST_ERROR's destructor: Late was registered
+                // first, and thread-local destructors run in reverse order.
+                let mut out: *mut c_char = std::ptr::null_mut();
+                let st = unsafe { jc_delete_order(std::ptr::null(), c"1".as_ptr(), &mut out) };
+                let msg = unsafe { CStr::from_ptr(jc_last_error_message()) };
+                assert!(msg.to_bytes().len() < 1000);
+                unsafe { jc_string_free(out) };
+                STATUS.store(st as u32, Ordering::SeqCst);
+            }
+        }
+        thread_local! {
+            static LATE: Late = const { Late };
+        }
+        std::thread::spawn(|| {
+            LATE.with(|_| {});
+            let mut out: *mut c_char = std::ptr::null_mut();
+            let st = unsafe { jc_delete_order(std::ptr::null(), c"1".as_ptr(), &mut out) };
+            assert_eq!(st, jc_status::JC_ERR_NULL_ARGUMENT);
+            unsafe { jc_string_free(out) };
+        })
+        .join()
+        .unwrap();
+        assert_eq!(
+            STATUS.load(Ordering::SeqCst),
+            jc_status::JC_ERR_NULL_ARGUMENT as u32
+        );
+    }
 
     fn take(p: *mut c_char) -> String {
         assert!(!p.is_null());
@@ -666,6 +803,7 @@ mod tests {
             crate::ErrorKind::BadResponse,
             crate::ErrorKind::BadSignature,
             crate::ErrorKind::Api,
+            crate::ErrorKind::Panic,
         ] {
             assert_eq!(status_name(kind.code()), kind.name());
         }
@@ -757,7 +895,8 @@ mod tests {
                 code: 8,
                 text: "limit".into(),
             })),
-        );
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(doc).unwrap(),
             r#"{"ok":false,"status":"api","message":"JustClick API error 8: limit","error_code":8,"error_text":"limit"}"#
@@ -769,7 +908,8 @@ mod tests {
                 status: 502,
                 message: "m".into(),
             })),
-        );
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(doc).unwrap(),
             r#"{"ok":false,"status":"http_status","message":"m","http_status":502}"#
@@ -781,7 +921,8 @@ mod tests {
                 error_text: "OK".into(),
                 result: None,
             }),
-        );
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(doc).unwrap(),
             r#"{"ok":true,"error_code":0,"error_text":"OK","result":null}"#

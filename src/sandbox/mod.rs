@@ -206,6 +206,9 @@ pub struct Stats {
     pub last_user_agent: String,
     /// The body of the last API request (for tests of the wire format).
     pub last_body: String,
+    /// Most API requests being handled at the same time (a client's
+    /// concurrency as the server saw it).
+    pub max_in_flight: u64,
 }
 
 impl Stats {
@@ -221,6 +224,7 @@ impl Stats {
             "by_method": self.by_method,
             "last_user_agent": self.last_user_agent,
             "last_body": self.last_body,
+            "max_in_flight": self.max_in_flight,
         })
     }
 }
@@ -234,6 +238,8 @@ struct Shared {
     stats: Mutex<Stats>,
     seen_writes: Mutex<HashSet<[u8; 16]>>,
     draws: AtomicU64,
+    /// API requests being handled now (for `Stats::max_in_flight`).
+    in_flight: AtomicU64,
     stop: AtomicBool,
     conns: Mutex<HashMap<u64, TcpStream>>,
     next_conn: AtomicU64,
@@ -287,6 +293,7 @@ impl Sandbox {
             stats: Mutex::new(Stats::default()),
             seen_writes: Mutex::new(HashSet::new()),
             draws: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
             stop: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(0),
@@ -758,6 +765,15 @@ fn is_write(method: &str) -> bool {
     !method.starts_with("Get") && method != "SandboxEcho"
 }
 
+/// Counts one API request as in flight until dropped.
+struct InFlight<'a>(&'a AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 fn handle_api(shared: &Shared, req: &Request) -> Action {
     let method = req.path["/api/".len()..]
         .split('?')
@@ -770,7 +786,10 @@ fn handle_api(shared: &Shared, req: &Request) -> Action {
         *st.by_method.entry(method.clone()).or_insert(0) += 1;
         st.last_user_agent = req.user_agent.clone();
         st.last_body = String::from_utf8_lossy(&req.body).into_owned();
+        let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        st.max_in_flight = st.max_in_flight.max(now);
     }
+    let _done = InFlight(&shared.in_flight);
     let fault = shared.draw();
     let answer = if fault == Fault::RateLimit {
         Some(Answer::err(8, "Превышен лимит запросов к API"))

@@ -422,6 +422,46 @@ static void test_error_statuses(void)
     jc_client_free(c);
 }
 
+/* A panicking call of a batch (SandboxPanic, the sandbox build's test hook,
+ * panics after it was sent) gets a "panic" document in its slot and the
+ * others are kept, one at a time and 64 at a time. A batch deadline
+ * (batch_timeout_ms) leaves the calls not started by then unsent. */
+static void test_batch_guard_and_deadline(void)
+{
+    char *out = NULL;
+    static const char batch[] = "[{\"method\":\"SandboxEcho\",\"params\":{\"i\":0}},"
+                                "{\"method\":\"SandboxPanic\",\"params\":{\"i\":1}},"
+                                "{\"method\":\"SandboxEcho\",\"params\":{\"i\":2}}]";
+    const int want[3] = {JC_OK, JC_ERR_PANIC, JC_OK};
+    jc_client *c = jt_client(jt_base_url, NULL, "");
+    JT_EXPECT_BATCH("batch with a panic, 1 at a time", out, jc_call_batch(c, batch, 1, &out), 3,
+                    want, NULL);
+    JT_EXPECT_BATCH("batch with a panic, 64 at a time", out, jc_call_batch(c, batch, 64, &out), 3,
+                    want, NULL);
+    jc_client_free(c);
+
+    /* 6 answers of 300 ms one at a time take 1.8 s; the deadline is 500 ms. */
+    static const char slow[] = "[{\"method\":\"SandboxEcho\"},{\"method\":\"SandboxEcho\"},"
+                               "{\"method\":\"SandboxEcho\"},{\"method\":\"SandboxEcho\"},"
+                               "{\"method\":\"SandboxEcho\"},{\"method\":\"SandboxEcho\"}]";
+    const int any[6] = {-1, -1, -1, -1, -1, -1};
+    int got[6];
+    c = jt_client(jt_base_url, NULL, "\"batch_timeout_ms\":500");
+    jt_fault("mode=none&delay_ms=300");
+    long before = jt_stat("requests");
+    JT_EXPECT_BATCH("batch past its deadline", out, jc_call_batch(c, slow, 1, &out), 6, any, got);
+    long sent = jt_stat("requests") - before;
+    jt_fault("mode=none&delay_ms=0");
+    long ok = 0, unsent = 0;
+    for (int i = 0; i < 6; i++) {
+        ok += got[i] == JC_OK;
+        unsent += got[i] == JC_ERR_TIMEOUT;
+    }
+    JT_CHECK(ok >= 1 && unsent >= 1 && ok + unsent == 6);
+    JT_CHECK(sent == ok); /* unsent calls never reach the server */
+    jc_client_free(c);
+}
+
 int main(void)
 {
     jt_init();
@@ -433,6 +473,7 @@ int main(void)
     test_calls(c);
     jc_client_free(c);
     test_error_statuses();
+    test_batch_guard_and_deadline();
     jt_require_all_statuses();
     return jt_finish("api");
 }

@@ -8,6 +8,7 @@ use JustClick\ApiException;
 use JustClick\Client;
 use JustClick\HttpStatusException;
 use JustClick\InvalidArgumentException;
+use JustClick\TimeoutException;
 use JustClick\Tests\Support\Sandbox;
 
 /**
@@ -51,6 +52,68 @@ final class BatchTest extends TestCase
         // Telling success from failure per call, as documented.
         $failed = array_keys(array_filter($results, static fn ($r) => $r instanceof \JustClick\ExceptionInterface));
         self::assertSame(['gone', 'unknown', 'invalid'], $failed);
+    }
+
+    public function testBatchTimeoutLeavesUnstartedCallsUnsent(): void
+    {
+        $sb = Sandbox::start(['--delay-ms', '300']);
+        $jc = new Client('demo', $sb->secret, $sb->options(['batch_timeout_ms' => 500]));
+        $calls = [];
+        for ($i = 0; $i < 8; $i++) {
+            $calls[] = ['method' => 'SandboxEcho', 'params' => ['i' => $i]];
+        }
+        // 8 calls of 300 ms one at a time take 2.4 s: some are never started.
+        $results = $jc->callBatch($calls, 1);
+        $sent = 0;
+        $unsent = 0;
+        foreach ($results as $i => $r) {
+            if ($r instanceof TimeoutException) {
+                self::assertStringStartsWith('not sent: ', $r->getMessage());
+                $unsent++;
+            } else {
+                self::assertSame(['i' => (string) $i], $r);
+                $sent++;
+            }
+        }
+        self::assertGreaterThan(0, $unsent);
+        self::assertSame($sent, $sb->stats()['requests'], 'unsent calls never reach the server');
+        $sb->stop();
+    }
+
+    public function testBatchTimeoutDefaultsToTheRemainingMaxExecutionTime(): void
+    {
+        self::assertNull(Client::remainingExecutionMs(), 'CLI: max_execution_time is 0');
+        $sb = Sandbox::start(['--delay-ms', '300']);
+        $calls = array_fill(0, 10, ['method' => 'SandboxEcho']);
+        // A CPU-time limit of 2 s (blocking in the library uses none) leaves
+        // at most 2 s for the batch, which needs 3 s one call at a time.
+        set_time_limit(2);
+        try {
+            $ms = Client::remainingExecutionMs();
+            self::assertNotNull($ms);
+            self::assertGreaterThanOrEqual(1, $ms);
+            self::assertLessThanOrEqual(2000, $ms);
+            $results = (new Client('demo', $sb->secret, $sb->options()))->callBatch($calls, 1);
+        } finally {
+            set_time_limit(0);
+        }
+        $unsent = array_filter($results, static fn ($r) => $r instanceof TimeoutException);
+        self::assertNotEmpty($unsent, 'the default deadline reached the library');
+        // An explicit null means no deadline.
+        set_time_limit(2);
+        try {
+            $jc = new Client('demo', $sb->secret, $sb->options(['batch_timeout_ms' => null]));
+        } finally {
+            set_time_limit(0);
+        }
+        self::assertSame(
+            ['i' => '1'],
+            $jc->callBatch([['method' => 'SandboxEcho', 'params' => ['i' => 1]]], 1)[0]
+        );
+        $sb->stop();
+        $this->expectException(InvalidArgumentException::class);
+        $this->expectExceptionMessage('batch_timeout_ms');
+        new Client('demo', self::sandbox()->secret, self::sandbox()->options(['batch_timeout_ms' => 0]));
     }
 
     public function testManyCallsInOrderOverFewConnections(): void

@@ -166,3 +166,27 @@ def test_close_waits_for_calls_in_flight(start_sandbox):
     assert c.closed
     with pytest.raises(justclick.InvalidArgumentError, match="closed"):
         c.call("SandboxEcho")
+
+
+def test_batch_timeout_leaves_unstarted_calls_unsent(start_sandbox):
+    sb = start_sandbox("--delay-ms", "300")
+    jc = sb.client(batch_timeout_ms=500)  # a keyword option
+    # 8 calls of 300 ms one at a time take 2.4 s: some are never started.
+    results = jc.call_batch([("SandboxEcho", {"i": i}) for i in range(8)], concurrency=1)
+    unsent = [r for r in results if isinstance(r, justclick.CallTimeoutError)]
+    sent = [r for r in results if not isinstance(r, BaseException)]
+    assert unsent and sent and len(unsent) + len(sent) == 8, results
+    assert all(r.status == "timeout" and r.message.startswith("not sent: ") for r in unsent)
+    assert sb.stats()["requests"] == len(sent), "unsent calls never reach the server"
+    with pytest.raises(justclick.InvalidArgumentError, match="batch_timeout_ms"):
+        sb.client(batch_timeout_ms=0)
+
+
+def test_a_panicking_batch_call_is_a_panic_error_in_its_slot(client):
+    # SandboxPanic: a sandbox-feature test hook that panics after sending.
+    lib = justclick._load(None)
+    if not hasattr(lib.dll, "jc_test_panic"):
+        pytest.fail(f"{lib.path} was built without the sandbox feature")
+    results = client.call_batch([("SandboxEcho", {"i": 0}), ("SandboxPanic", {"i": 1})])
+    assert results[0] == {"i": "0"}
+    assert isinstance(results[1], justclick.PanicError) and results[1].status == "panic"

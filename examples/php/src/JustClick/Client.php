@@ -43,7 +43,9 @@ use FFI\CData;
  * ("1111\0junk" would delete order 1111); strings inside `$params` and
  * `$good` travel as JSON, are never cut and are sent with the NUL as %00.
  * A call blocks for at most the `timeout_ms` option; PHP's
- * max_execution_time does not interrupt it.
+ * max_execution_time does not interrupt it. callBatch() blocks until
+ * `batch_timeout_ms` + `timeout_ms`; `batch_timeout_ms` defaults to the
+ * script's remaining max_execution_time (see the constructor).
  *
  * The client cannot be cloned or serialized (it owns a native handle).
  * Type against {@see ClientInterface} to mock it. Use one client per
@@ -90,7 +92,14 @@ final class Client implements ClientInterface
      *   the HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY environment;
      * - `user_agent` (string), `max_response_bytes` (int, default 8 MiB);
      * - `rate_limit_retries` (int, default 3) and `rate_limit_backoff_ms`
-     *   (int, default 250): retries of API error 8 in callBatch().
+     *   (int, default 250): retries of API error 8 in callBatch();
+     * - `batch_timeout_ms` (int, 1..86400000): deadline of callBatch(), from
+     *   its start: calls not started by then are never sent and come back as
+     *   TimeoutException ("not sent: ..."); calls already sent keep their own
+     *   `timeout_ms`. Default here: the script's remaining
+     *   max_execution_time when that is set (see remainingExecutionMs(),
+     *   computed once, when the client is created), else no deadline; pass
+     *   `null` for no deadline.
      * - `persistent` (bool, default **true** here, false in C/Rust): clients
      *   with the same login, secret and options share one connection pool
      *   kept by libjustclick for the life of the worker process, so the next
@@ -133,6 +142,14 @@ final class Client implements ClientInterface
         // PHP's default: every FPM request builds a new Client, and only the
         // library outlives the request (see `persistent` above).
         $native += ['persistent' => true];
+        if (!array_key_exists('batch_timeout_ms', $native)) {
+            // A blocking FFI call cannot be interrupted by max_execution_time:
+            // make batches end by then instead.
+            $remaining = self::remainingExecutionMs();
+            if ($remaining !== null) {
+                $native['batch_timeout_ms'] = $remaining;
+            }
+        }
         $json = self::encode((object) $native, 'options');
         try {
             $handle = $this->ffi->new('jc_client*');
@@ -155,6 +172,23 @@ final class Client implements ClientInterface
         }
         $this->handle = $handle;
         $this->login = $login;
+    }
+
+    /**
+     * The script's remaining max_execution_time in milliseconds (the ini
+     * value minus the time since the request started, at least 1, at most
+     * one day), or null when max_execution_time is 0 (unlimited, the CLI
+     * default). The default of the `batch_timeout_ms` option.
+     */
+    public static function remainingExecutionMs(): ?int
+    {
+        $limit = (int) ini_get('max_execution_time');
+        if ($limit <= 0) {
+            return null;
+        }
+        $start = $_SERVER['REQUEST_TIME_FLOAT'] ?? null;
+        $elapsed = is_float($start) ? max(0.0, microtime(true) - $start) : 0.0;
+        return (int) min(86_400_000, max(1, floor(($limit - $elapsed) * 1000)));
     }
 
     /**
