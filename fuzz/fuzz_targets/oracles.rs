@@ -253,6 +253,45 @@ pub fn check_response(body: &[u8], got: &Result<Response, Error>) {
 // ---------------------------------------------------------------------------
 // encoder: http_build_query and PHP's parse
 
+/// PHP's text for a double in `http_build_query` (`%.14G`, precision 14),
+/// written independently of the library's allocation-free version: round
+/// to 14 significant digits, drop trailing zeros (except in dtoa's one
+/// quirk: a 15-digit whole number ending in a 5 rounded down to even), then
+/// plain notation for exponents -4..=13, else `d.dddE+x`.
+pub fn php_double(f: f64) -> String {
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.to_owned();
+    }
+    let sci = format!("{:.13e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap();
+    let exp: i32 = exp.parse().unwrap();
+    let mut digits: String = mantissa.replace('.', "");
+    let n = f.abs() as u64;
+    let quirk =
+        f.fract() == 0.0 && (1e14..1e15).contains(&f.abs()) && n % 10 == 5 && n / 10 % 2 == 0;
+    if !quirk {
+        while digits.len() > 1 && digits.ends_with('0') {
+            digits.pop();
+        }
+    }
+    let sign = if f < 0.0 { "-" } else { "" };
+    let body = if !(-4..14).contains(&exp) {
+        let rest = if digits.len() > 1 { &digits[1..] } else { "0" };
+        let esign = if exp < 0 { '-' } else { '+' };
+        format!("{}.{rest}E{esign}{}", &digits[..1], exp.abs())
+    } else if exp < 0 {
+        format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
+    } else {
+        let int_len = exp as usize + 1;
+        if digits.len() <= int_len {
+            format!("{digits}{}", "0".repeat(int_len - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..int_len], &digits[int_len..])
+        }
+    };
+    format!("{sign}{body}")
+}
+
 /// What PHP's `$_POST` holds after parsing what `http_build_query` wrote
 /// for `params`: scalars as strings, lists as maps with index keys, `null`
 /// and empty arrays gone. `None` when nothing at all is sent.
@@ -262,7 +301,7 @@ fn php_view_value(v: &Value) -> Option<Value> {
         Value::Bool(b) => Some(Value::Str(if *b { "1" } else { "0" }.into())),
         Value::Int(i) => Some(Value::Str(i.to_string())),
         Value::UInt(u) => Some(Value::Str(u.to_string())),
-        Value::Float(f) => Some(Value::Str(f.to_string())),
+        Value::Float(f) => Some(Value::Str(php_double(*f))),
         Value::Str(s) => Some(Value::Str(s.clone())),
         Value::List(items) => {
             let p: Params = items
