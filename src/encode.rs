@@ -21,6 +21,16 @@ pub const MAX_DEPTH: usize = 32;
 /// larger body would be dropped by the server, not signed-and-rejected.
 pub const MAX_BODY_BYTES: usize = 8 << 20;
 
+/// Most values (name=value pairs, nested ones included) a request may send:
+/// with the `hash` the signature adds, PHP's default `max_input_vars` (1000).
+///
+/// Measured with PHP-FPM 8.2: 999 values and `hash` are read silently; with
+/// 1000 values PHP still keeps `hash` (its POST reader stores a pair before
+/// counting it) but warns "Input variables exceeded 1000", which a server
+/// that displays errors prints into its answer; with 1001 values `hash` is
+/// dropped and the service answers with an authorization error.
+pub const MAX_VALUES: usize = 999;
+
 /// One parameter value, as PHP's `http_build_query` understands it.
 ///
 /// `Null` is skipped entirely, `Bool` is sent as `1`/`0`, numbers in decimal,
@@ -330,7 +340,8 @@ impl KeySet {
 ///
 /// Fails (naming the key) on keys PHP would rename, drop or split, on
 /// duplicate keys, on the reserved key `hash`, on non-finite numbers, on
-/// nesting deeper than [`MAX_DEPTH`] and on bodies over [`MAX_BODY_BYTES`].
+/// nesting deeper than [`MAX_DEPTH`], on more than [`MAX_VALUES`] values and
+/// on bodies over [`MAX_BODY_BYTES`].
 pub fn encode(params: &Params) -> Result<String> {
     let mut out = Vec::with_capacity(128);
     encode_into(params, &mut out)?;
@@ -342,7 +353,11 @@ pub fn encode(params: &Params) -> Result<String> {
 pub(crate) fn encode_into(params: &Params, out: &mut Vec<u8>) -> Result<()> {
     let start = out.len();
     let mut enc = Encoder {
-        w: PairWriter { out, start },
+        w: PairWriter {
+            out,
+            start,
+            pairs: 0,
+        },
         strict: true,
     };
     enc.map(&mut Vec::with_capacity(4), params, 0)?;
@@ -357,6 +372,7 @@ pub fn encode_lenient(params: &Params) -> String {
         w: PairWriter {
             out: &mut out,
             start: 0,
+            pairs: 0,
         },
         strict: false,
     };
@@ -424,19 +440,27 @@ pub(crate) fn urlencode_into(s: &[u8], out: &mut Vec<u8>) {
 pub(crate) struct PairWriter<'a> {
     out: &'a mut Vec<u8>,
     start: usize,
+    /// Pairs written so far (PHP counts them against `max_input_vars`).
+    pairs: usize,
 }
 
 impl<'a> PairWriter<'a> {
     /// Appends to `out` (which may already hold other bytes).
     pub(crate) fn new(out: &'a mut Vec<u8>) -> PairWriter<'a> {
         let start = out.len();
-        PairWriter { out, start }
+        PairWriter {
+            out,
+            start,
+            pairs: 0,
+        }
     }
 
+    /// Starts a pair: the `&` before every pair but the first.
     fn separator(&mut self) {
-        if self.out.len() > self.start {
+        if self.pairs > 0 {
             self.out.push(b'&');
         }
+        self.pairs += 1;
     }
 
     /// A top-level pair with a name known to be valid (a fixed API field).
@@ -465,8 +489,20 @@ impl<'a> PairWriter<'a> {
         write_float(value, self.out);
     }
 
-    /// Fails if the body outgrew [`MAX_BODY_BYTES`].
+    /// Fails if the request has more than [`MAX_VALUES`] pairs.
+    fn count_check(&self) -> Result<()> {
+        if self.pairs > MAX_VALUES {
+            return invalid(format!(
+                "request has more than {MAX_VALUES} values: with the signature's hash that exceeds PHP's max_input_vars (1000), and the service would warn or drop the hash and refuse the call; split the request"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fails if the body outgrew [`MAX_BODY_BYTES`] or has more than
+    /// [`MAX_VALUES`] pairs.
     pub(crate) fn finish(&self) -> Result<()> {
+        self.count_check()?;
         if self.out.len() - self.start > MAX_BODY_BYTES {
             return invalid(format!(
                 "request body exceeds {MAX_BODY_BYTES} bytes (PHP's default post_max_size); split the request"
@@ -718,9 +754,13 @@ impl<'a> Encoder<'a> {
         Ok(())
     }
 
-    /// Starts a pair: separator, the encoded key path, '='.
-    fn begin(&mut self, path: &[KeyPart<'_>]) {
+    /// Starts a pair: separator, the encoded key path, '='. Strict mode
+    /// fails as soon as there are too many pairs, before writing more.
+    fn begin(&mut self, path: &[KeyPart<'_>]) -> Result<()> {
         self.w.separator();
+        if self.strict {
+            self.w.count_check()?;
+        }
         let out = &mut *self.w.out;
         for (i, part) in path.iter().enumerate() {
             if i > 0 {
@@ -737,6 +777,7 @@ impl<'a> Encoder<'a> {
             }
         }
         out.push(b'=');
+        Ok(())
     }
 
     /// Checks the running body size now and then, so a huge request fails
@@ -753,16 +794,16 @@ impl<'a> Encoder<'a> {
         match value {
             Value::Null => return Ok(()),
             Value::Bool(b) => {
-                self.begin(path);
+                self.begin(path)?;
                 self.w.out.push(if *b { b'1' } else { b'0' });
             }
             Value::Int(i) => {
-                self.begin(path);
+                self.begin(path)?;
                 let mut buf = itoa::Buffer::new();
                 self.w.out.extend_from_slice(buf.format(*i).as_bytes());
             }
             Value::UInt(u) => {
-                self.begin(path);
+                self.begin(path)?;
                 let mut buf = itoa::Buffer::new();
                 self.w.out.extend_from_slice(buf.format(*u).as_bytes());
             }
@@ -777,11 +818,11 @@ impl<'a> Encoder<'a> {
                         key_path(parent, last)
                     ));
                 }
-                self.begin(path);
+                self.begin(path)?;
                 write_float(*f, self.w.out);
             }
             Value::Str(s) => {
-                self.begin(path);
+                self.begin(path)?;
                 urlencode_into(s.as_bytes(), self.w.out);
                 return self.size_check();
             }
@@ -1021,6 +1062,46 @@ mod tests {
         }
         let err = encode(&Params::new().with("deep", v)).unwrap_err();
         assert!(err.to_string().contains("nested deeper"), "{err}");
+    }
+
+    /// The boundary is PHP-FPM 8.2's (tests/php_differential.rs checks it
+    /// against a real FPM): 999 values plus `hash` are read silently.
+    #[test]
+    fn at_most_max_values_pairs() {
+        let flat = |n: usize| {
+            (0..n)
+                .map(|i| (format!("k{i}"), i as i64))
+                .collect::<Params>()
+        };
+        assert_eq!(encode(&flat(MAX_VALUES)).unwrap().matches('&').count(), 998);
+        let err = encode(&flat(MAX_VALUES + 1)).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
+        assert!(err.to_string().contains("more than 999 values"), "{err}");
+        // Leaves count, wherever they are nested; null and empty arrays
+        // send nothing and do not count.
+        let nested = |n: usize| {
+            Params::new()
+                .with("a", Value::List((0..n as i64).map(Value::from).collect()))
+                .with("n", Value::Null)
+                .with("e", Value::List(vec![]))
+        };
+        assert!(encode(&nested(MAX_VALUES)).is_ok());
+        assert!(encode(&nested(MAX_VALUES + 1)).is_err());
+        let deep = Params::new()
+            .with(
+                "m",
+                Params::new().with("l", Value::List(vec![1.into(); 600])),
+            )
+            .with("x", Value::List(vec!["v".into(); 401]));
+        assert!(encode(&deep).is_err());
+        // A million values fail before the body is built.
+        let huge = Params::new().with("a", Value::List(vec![Value::Int(1); 1_000_000]));
+        assert!(encode(&huge).is_err());
+        // Re-encoding what PHP parsed has no such limit.
+        assert_eq!(
+            encode_lenient(&flat(MAX_VALUES + 1)).matches('&').count(),
+            999
+        );
     }
 
     #[test]

@@ -502,3 +502,171 @@ fn rejected_keys_really_are_mangled_by_php() {
         );
     }
 }
+
+/// A PHP-FPM master started for one test, stopped (and its files removed)
+/// when dropped, also when the test fails.
+struct Fpm {
+    master: std::process::Child,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Fpm {
+    fn drop(&mut self) {
+        // SIGTERM, not Child::kill's SIGKILL: the master then stops its
+        // workers instead of leaving them orphaned.
+        let stopped = Command::new("kill")
+            .args(["-TERM", &self.master.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !stopped {
+            let _ = self.master.kill();
+        }
+        let _ = self.master.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn find_fpm() -> String {
+    if let Ok(p) = std::env::var("PHP_FPM") {
+        return p;
+    }
+    for c in [
+        "php-fpm8.2",
+        "php-fpm",
+        "/usr/sbin/php-fpm8.2",
+        "/usr/sbin/php-fpm",
+    ] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {c}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if found {
+            return c.to_owned();
+        }
+    }
+    panic!(
+        "php-fpm not found: install the Debian packages php-fpm and libfcgi-bin (or set PHP_FPM)"
+    );
+}
+
+/// Posts `body` to the FPM's script, as a web server would; returns what
+/// the script printed.
+fn fpm_post(fpm: &Fpm, body: &str) -> String {
+    let mut child = Command::new("cgi-fcgi")
+        .args(["-bind", "-connect"])
+        .arg(fpm.dir.join("fpm.sock"))
+        .env("SCRIPT_FILENAME", fpm.dir.join("post.php"))
+        .env("REQUEST_METHOD", "POST")
+        .env("CONTENT_TYPE", "application/x-www-form-urlencoded")
+        .env("CONTENT_LENGTH", body.len().to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot run cgi-fcgi ({e}): install the Debian package libfcgi-bin")
+        });
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    match text.split_once("\r\n\r\n") {
+        Some((_, page)) => page.to_owned(),
+        None => panic!("no FastCGI answer: {text:?}"),
+    }
+}
+
+/// MAX_VALUES is PHP's own boundary, measured on PHP-FPM (the service's
+/// `$_POST`): with `max_input_vars` = 1000, 999 values plus `hash` are read
+/// silently; 1000 values plus `hash` are read too, but PHP warns that input
+/// variables exceeded 1000 (printed into the answer where errors are
+/// displayed, as with `-n` here); with 1001 values `hash` is dropped and the
+/// service answers an authorization error. The encoder accepts 999.
+#[test]
+fn max_values_is_php_fpms_boundary() {
+    let dir = std::env::temp_dir().join(format!("justclick-fpm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    std::fs::write(
+        dir.join("pool.conf"),
+        format!(
+            "[global]\nerror_log = {d}/fpm.log\ndaemonize = no\n[www]\nlisten = {d}/fpm.sock\npm = static\npm.max_children = 1\n{user}",
+            d = dir.display(),
+            user = if root { "user = root\n" } else { "" }
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("post.php"),
+        "<?php echo $_POST['hash'] ?? 'dropped', ' ', count($_POST, COUNT_RECURSIVE);",
+    )
+    .unwrap();
+    let bin = find_fpm();
+    let mut cmd = Command::new(&bin);
+    if root {
+        cmd.arg("-R");
+    }
+    let master = cmd
+        .args(["-F", "-n", "-d", "max_input_vars=1000", "-y"])
+        .arg(dir.join("pool.conf"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {bin} ({e}): install the Debian package php-fpm"));
+    let fpm = Fpm { master, dir };
+    // Readiness, not a timing assertion: wait for the socket to appear.
+    for _ in 0..200 {
+        if fpm.dir.join("fpm.sock").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let values = |n: usize| {
+        Params::new()
+            .with("a", (0..n as i64 / 2).collect::<Vec<i64>>())
+            .with(
+                "b",
+                Params::from_iter((n / 2..n).map(|i| (format!("k{i}"), "v"))),
+            )
+    };
+    let hash = "0123456789abcdef0123456789abcdef";
+
+    let max = justclick::MAX_VALUES;
+    let body = encode(&values(max)).expect("the encoder accepts MAX_VALUES values");
+    assert_eq!(
+        fpm_post(&fpm, &format!("{body}&hash={hash}")),
+        format!("{hash} {}", max + 3),
+        "PHP-FPM does not read {max} values and hash whole and silently",
+    );
+
+    assert!(
+        encode(&values(max + 1)).is_err(),
+        "the encoder accepts MAX_VALUES + 1"
+    );
+    let page = fpm_post(
+        &fpm,
+        &format!("{}&hash={hash}", encode_lenient(&values(max + 1))),
+    );
+    assert!(
+        page.contains("Input variables exceeded 1000")
+            && page.ends_with(&format!("{hash} {}", max + 4)),
+        "PHP-FPM reads {} values and hash without a warning: {page}",
+        max + 1
+    );
+
+    let page = fpm_post(
+        &fpm,
+        &format!("{}&hash={hash}", encode_lenient(&values(max + 2))),
+    );
+    assert!(
+        page.ends_with(&format!("dropped {}", max + 4)),
+        "PHP-FPM keeps hash after {} values: {page}",
+        max + 2
+    );
+}
