@@ -435,7 +435,7 @@ fn expect_invalid<T>(what: &str, input: &str, r: &Result<T, Error>) {
 
 /// Byte 0 picks the parser, the rest (as UTF-8, lossily) is the JSON:
 /// 0 `Options::from_json` then `Client::new`, 1 `Good::from_json` then
-/// `to_params` and `encode`, 2 `BatchCall::list_from_json` then `encode` of
+/// `to_params` and `encode` (equal to `Good::encode`), 2 `BatchCall::list_from_json` then `encode` of
 /// each call's params, 3 `Params::from_json` then `encode`. Nothing panics,
 /// every failure is invalid_argument, and whatever is encoded passes
 /// [`check_encode`].
@@ -462,11 +462,24 @@ pub fn check_json(data: &[u8]) {
             let g = Good::from_json(&json);
             expect_invalid("Good::from_json", &json, &g);
             let Ok(g) = g else { return };
+            // The direct encoding (what update_good sends) must be exactly
+            // the generic encoding of the same parameters, errors included.
+            let direct = g.encode();
             let p = g.to_params();
             expect_invalid("Good::to_params", &json, &p);
+            expect_invalid("Good::encode", &json, &direct);
+            let via_params = p
+                .as_ref()
+                .map_err(Error::to_string)
+                .and_then(|p| encode(p).map_err(|e| e.to_string()));
+            assert_eq!(
+                direct.as_ref().map_err(Error::to_string),
+                via_params.as_ref().map_err(String::clone),
+                "Good::encode differs from encode(&good.to_params())"
+            );
             let Ok(p) = p else { return };
             assert_eq!(p.iter().next().map(|(k, _)| k), Some("good_name"));
-            check_encode(&p);
+            assert_eq!(check_encode(&p).as_ref(), direct.as_ref().ok());
         }
         2 => {
             let calls = BatchCall::list_from_json(&json);
