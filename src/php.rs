@@ -126,9 +126,10 @@ fn register(root: &mut Params, raw_name: &[u8], value: String) {
         }
     }
     // PHP 8.1.11+ (CVE-2022-31629): a name that only its mangling turned
-    // into a `__Host-`/`__Secure-` cookie-prefix name is dropped.
-    let mangled_end = bracket.unwrap_or(name.len()).min(var.len());
-    if is_forbidden_key(&var[..mangled_end], name) {
+    // into a `__Host-`/`__Secure-` cookie-prefix name is dropped. PHP 8.2.36
+    // checks the name as finally mangled, so an unclosed '[' counts too
+    // (`_[Host-x` becomes `__Host-x` and is dropped).
+    if is_forbidden_key(&var, name) {
         return;
     }
     let var = String::from_utf8_lossy(&var).into_owned();
@@ -307,6 +308,9 @@ mod tests {
                 "__Secure-x%5Ba%5D%5B__Secure-b%5D=1",
             ),
             ("__Secure.x[__Secure-y]=1&b=2", "b=2"),
+            ("_[Host-x=1&b=2", "b=2"),
+            ("_[Secure-y=1&b=2", "b=2"),
+            ("_ Host-[x=1&b=2", "b=2"),
         ] {
             assert_eq!(roundtrip(q), php, "{q:?}");
         }

@@ -117,6 +117,13 @@ fn php_mangled_cookie_prefix_names_are_dropped() {
         (b"..Host[x=1", "__Host_x=1"),
         (b".._Host-=1", "___Host-=1"),
         (b"a[..Host-q]=5", "a%5B..Host-q%5D=5"),
+        // Found by the differential against PHP 8.2.36 (issue 10): an
+        // unclosed '[' that mangles into the prefix, and array keys.
+        (b"_[Host-x=1&b=2", "b=2"),
+        (b"_ Secure-[x=1&b=2", "b=2"),
+        (b"a[__Host-x]=1&b=2", "b=2"),
+        (b"a[x][__Secure-y]=1&b=2", "b=2"),
+        (b"__Host-a[__Host-x]=1", "__Host-a%5B__Host-x%5D=1"),
     ] {
         oracles::check_php(body);
         assert_eq!(encode_lenient(&php::parse_query(body)), php, "{body:?}");

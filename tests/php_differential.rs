@@ -154,6 +154,8 @@ const KEY_PIECES: &[&str] = &[
 /// and malformed; decoded bytes stay valid UTF-8, as the sandbox reads
 /// UTF-8), names PHP mangles and cookie prefixes.
 const BODY_PIECES: &[&str] = &[
+    "Host-",
+    "Secure-",
     "a",
     "b",
     "x",
@@ -217,6 +219,7 @@ fn hostile_bodies() -> Vec<String> {
             "a[__Host-x][y]=1",
             "__Host-x=1&__Secure-y[z]=2",
             "..Host-x=1&_.Secure-y[a]=2&b=3",
+            "_[Host-x=1&_[Secure-y=2&_ Host-[x=3&b=4",
             "a[__Host-=1&a[ __Secure-x]=2",
             "a[__Host-%00x]=1&a[%00__Host-x]=2",
             "&&&=&=1&&a",

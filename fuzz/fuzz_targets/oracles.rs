@@ -384,9 +384,23 @@ fn check_shape(p: &Params, top: bool) {
     }
 }
 
+/// `p` without empty arrays (at any depth), which `http_build_query`
+/// skips: a dropped `a[__Host-x]` leaves `a` as an empty array in PHP.
+fn without_empty_arrays(p: &Params) -> Params {
+    p.iter()
+        .filter_map(|(k, v)| match v {
+            Value::Map(m) => {
+                let m = without_empty_arrays(m);
+                (!m.is_empty()).then(|| (k.to_owned(), Value::Map(m)))
+            }
+            other => Some((k.to_owned(), other.clone())),
+        })
+        .collect()
+}
+
 /// `parse_query` never panics, produces only strings and maps under
-/// non-empty keys, and its result is a fixed point of encode + parse:
-/// parse(encode_lenient(parse(x))) == parse(x).
+/// non-empty keys, and its result is a fixed point of encode + parse, empty
+/// arrays aside: parse(encode_lenient(parse(x))) == parse(x) without them.
 pub fn check_php(data: &[u8]) {
     let p1 = php::parse_query(data);
     check_shape(&p1, true);
@@ -394,7 +408,8 @@ pub fn check_php(data: &[u8]) {
     assert!(e1.is_ascii(), "lenient output is not ASCII");
     let p2 = php::parse_query(e1.as_bytes());
     assert_eq!(
-        p1, p2,
+        without_empty_arrays(&p1),
+        p2,
         "parse(encode_lenient(parse(x))) != parse(x); encoded: {e1:?}"
     );
     assert_eq!(encode_lenient(&p2), e1, "encode_lenient is not stable");
