@@ -517,7 +517,7 @@ impl<'a> PairWriter<'a> {
 /// is `1.0E%2B15`, `1e-7` is `1.0E-7`, `100.0` is `100`, `-0.0` is `-0`).
 /// `f` must be finite (callers check, so they can name the parameter).
 /// Written in place: no heap allocation.
-pub(crate) fn write_float(f: f64, out: &mut Vec<u8>) {
+fn write_float(f: f64, out: &mut Vec<u8>) {
     debug_assert!(f.is_finite());
     if f == 0.0 {
         out.extend_from_slice(if f.is_sign_negative() { b"-0" } else { b"0" });
@@ -581,7 +581,8 @@ impl Digits {
 
 /// `f` (finite, non-zero) correctly rounded to 14 significant digits, ties
 /// to even like PHP's `zend_dtoa` mode 2: sign, the digits without trailing
-/// zeros, and the decimal exponent of the first digit.
+/// zeros (but for one dtoa quirk, below), and the decimal exponent of the
+/// first digit.
 fn round_to_14_digits(f: f64) -> (bool, Digits, i32) {
     use std::fmt::Write as _;
 
