@@ -10,7 +10,9 @@
 //! One PHP process is started and cases are streamed through it as JSON
 //! lines. Needs `php` (Debian package `php-cli`); set `PHP` to use another
 //! binary, `JUSTCLICK_DIFF_CASES` / `JUSTCLICK_DIFF_SEED` to run more or
-//! other cases.
+//! other cases. `max_values_is_php_fpms_boundary` starts a throwaway
+//! PHP-FPM (Debian packages `php-fpm` and `libfcgi-bin`; `PHP_FPM` to use
+//! another binary) to check `MAX_VALUES` against `max_input_vars`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
