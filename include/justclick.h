@@ -225,9 +225,11 @@ jc_status jc_update_good(const jc_client *client, const char *good_json, char **
  *
  * `method` is letters and digits. `params_json` is NULL or a JSON object;
  * its pairs are sent in order, nested objects/lists as `key[sub]`, `null`
- * skipped, booleans as 1/0. Keys PHP would mangle (`.`, space, `[`, `]`,
- * control bytes, empty), duplicates and `hash` are rejected. Blocks for at
- * most the timeout. `*out_json` as for `jc_delete_order` (free with
+ * skipped, booleans as 1/0, non-integers as PHP writes doubles (`0.3`,
+ * `1.0E+15`). Keys PHP would mangle (`.`, space, `[`, `]`, control bytes,
+ * empty, array keys starting with `__Host-`/`__Secure-`), duplicates,
+ * `hash` and more than 999 values are rejected. Blocks for at most the
+ * timeout. `*out_json` as for `jc_delete_order` (free with
  * `jc_string_free`). Thread-safe.
  */
 jc_status jc_call(const jc_client *client,

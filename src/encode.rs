@@ -21,6 +21,16 @@ pub const MAX_DEPTH: usize = 32;
 /// larger body would be dropped by the server, not signed-and-rejected.
 pub const MAX_BODY_BYTES: usize = 8 << 20;
 
+/// Most values (name=value pairs, nested ones included) a request may send:
+/// with the `hash` the signature adds, PHP's default `max_input_vars` (1000).
+///
+/// Measured with PHP-FPM 8.2: 999 values and `hash` are read silently; with
+/// 1000 values PHP still keeps `hash` (its POST reader stores a pair before
+/// counting it) but warns "Input variables exceeded 1000", which a server
+/// that displays errors prints into its answer; with 1001 values `hash` is
+/// dropped and the service answers with an authorization error.
+pub const MAX_VALUES: usize = 999;
+
 /// One parameter value, as PHP's `http_build_query` understands it.
 ///
 /// `Null` is skipped entirely, `Bool` is sent as `1`/`0`, numbers in decimal,
@@ -36,7 +46,8 @@ pub enum Value {
     Int(i64),
     /// Decimal integer above `i64::MAX`.
     UInt(u64),
-    /// Shortest round-trip decimal; must be finite.
+    /// Written as PHP writes doubles (`%.14G`: `0.3`, `1.0E+15`, `-0`);
+    /// must be finite.
     Float(f64),
     /// UTF-8 text, percent-encoded byte by byte.
     Str(String),
@@ -329,7 +340,8 @@ impl KeySet {
 ///
 /// Fails (naming the key) on keys PHP would rename, drop or split, on
 /// duplicate keys, on the reserved key `hash`, on non-finite numbers, on
-/// nesting deeper than [`MAX_DEPTH`] and on bodies over [`MAX_BODY_BYTES`].
+/// nesting deeper than [`MAX_DEPTH`], on more than [`MAX_VALUES`] values and
+/// on bodies over [`MAX_BODY_BYTES`].
 pub fn encode(params: &Params) -> Result<String> {
     let mut out = Vec::with_capacity(128);
     encode_into(params, &mut out)?;
@@ -341,7 +353,11 @@ pub fn encode(params: &Params) -> Result<String> {
 pub(crate) fn encode_into(params: &Params, out: &mut Vec<u8>) -> Result<()> {
     let start = out.len();
     let mut enc = Encoder {
-        w: PairWriter { out, start },
+        w: PairWriter {
+            out,
+            start,
+            pairs: 0,
+        },
         strict: true,
     };
     enc.map(&mut Vec::with_capacity(4), params, 0)?;
@@ -356,6 +372,7 @@ pub fn encode_lenient(params: &Params) -> String {
         w: PairWriter {
             out: &mut out,
             start: 0,
+            pairs: 0,
         },
         strict: false,
     };
@@ -423,19 +440,27 @@ pub(crate) fn urlencode_into(s: &[u8], out: &mut Vec<u8>) {
 pub(crate) struct PairWriter<'a> {
     out: &'a mut Vec<u8>,
     start: usize,
+    /// Pairs written so far (PHP counts them against `max_input_vars`).
+    pairs: usize,
 }
 
 impl<'a> PairWriter<'a> {
     /// Appends to `out` (which may already hold other bytes).
     pub(crate) fn new(out: &'a mut Vec<u8>) -> PairWriter<'a> {
         let start = out.len();
-        PairWriter { out, start }
+        PairWriter {
+            out,
+            start,
+            pairs: 0,
+        }
     }
 
+    /// Starts a pair: the `&` before every pair but the first.
     fn separator(&mut self) {
-        if self.out.len() > self.start {
+        if self.pairs > 0 {
             self.out.push(b'&');
         }
+        self.pairs += 1;
     }
 
     /// A top-level pair with a name known to be valid (a fixed API field).
@@ -464,8 +489,20 @@ impl<'a> PairWriter<'a> {
         write_float(value, self.out);
     }
 
-    /// Fails if the body outgrew [`MAX_BODY_BYTES`].
+    /// Fails if the request has more than [`MAX_VALUES`] pairs.
+    fn count_check(&self) -> Result<()> {
+        if self.pairs > MAX_VALUES {
+            return invalid(format!(
+                "request has more than {MAX_VALUES} values: with the signature's hash that exceeds PHP's max_input_vars (1000), and the service would warn or drop the hash and refuse the call; split the request"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fails if the body outgrew [`MAX_BODY_BYTES`] or has more than
+    /// [`MAX_VALUES`] pairs.
     pub(crate) fn finish(&self) -> Result<()> {
+        self.count_check()?;
         if self.out.len() - self.start > MAX_BODY_BYTES {
             return invalid(format!(
                 "request body exceeds {MAX_BODY_BYTES} bytes (PHP's default post_max_size); split the request"
@@ -475,16 +512,134 @@ impl<'a> PairWriter<'a> {
     }
 }
 
-/// The shortest decimal that round-trips, never in exponent notation (`{}`
-/// on f64), written in place: digits, '-' and '.' need no escaping.
+/// Writes `f` as PHP's `http_build_query` does, already percent-encoded:
+/// `%.14G` with PHP's default `precision` of 14 (`0.1 + 0.2` is `0.3`, `1e15`
+/// is `1.0E%2B15`, `1e-7` is `1.0E-7`, `100.0` is `100`, `-0.0` is `-0`).
+/// `f` must be finite (callers check, so they can name the parameter).
+/// Written in place: no heap allocation.
 fn write_float(f: f64, out: &mut Vec<u8>) {
-    // Whole numbers (prices) through itoa: same text, a tenth of the work.
-    if f.fract() == 0.0 && f.abs() < 1e15 && !(f == 0.0 && f.is_sign_negative()) {
-        out.extend_from_slice(itoa::Buffer::new().format(f as i64).as_bytes());
-    } else {
-        use std::io::Write as _;
-        let _ = write!(out, "{f}");
+    debug_assert!(f.is_finite());
+    if f == 0.0 {
+        out.extend_from_slice(if f.is_sign_negative() { b"-0" } else { b"0" });
+        return;
     }
+    // Whole numbers below 10^14 (prices) have at most 14 digits, so PHP
+    // prints them exactly: itoa gives the same text for a tenth of the work.
+    if f.fract() == 0.0 && f.abs() < 1e14 {
+        out.extend_from_slice(itoa::Buffer::new().format(f as i64).as_bytes());
+        return;
+    }
+    let (negative, digits, exp) = round_to_14_digits(f);
+    let digits = digits.as_slice();
+    if negative {
+        out.push(b'-');
+    }
+    // PHP's `%G` picks the notation from the decimal exponent: plain text
+    // for 0.0001 <= |f| < 10^14, else one digit, '.', the rest (at least
+    // "0"), 'E', a sign and the exponent without padding.
+    if !(-4..14).contains(&exp) {
+        out.push(digits[0]);
+        out.push(b'.');
+        if digits.len() > 1 {
+            out.extend_from_slice(&digits[1..]);
+        } else {
+            out.push(b'0');
+        }
+        // 'E', then '+' percent-encoded (it is not an unreserved byte).
+        out.extend_from_slice(if exp < 0 { b"E-" } else { b"E%2B" });
+        out.extend_from_slice(itoa::Buffer::new().format(exp.unsigned_abs()).as_bytes());
+    } else if exp < 0 {
+        out.extend_from_slice(b"0.");
+        for _ in 0..(-exp - 1) {
+            out.push(b'0');
+        }
+        out.extend_from_slice(digits);
+    } else {
+        let int_len = exp as usize + 1;
+        if digits.len() <= int_len {
+            out.extend_from_slice(digits);
+            out.resize(out.len() + int_len - digits.len(), b'0');
+        } else {
+            out.extend_from_slice(&digits[..int_len]);
+            out.push(b'.');
+            out.extend_from_slice(&digits[int_len..]);
+        }
+    }
+}
+
+/// Up to 14 significant decimal digits, on the stack.
+struct Digits {
+    buf: [u8; 14],
+    len: usize,
+}
+
+impl Digits {
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// `f` (finite, non-zero) correctly rounded to 14 significant digits, ties
+/// to even like PHP's `zend_dtoa` mode 2: sign, the digits without trailing
+/// zeros (but for one dtoa quirk, below), and the decimal exponent of the
+/// first digit.
+fn round_to_14_digits(f: f64) -> (bool, Digits, i32) {
+    use std::fmt::Write as _;
+
+    /// A `fmt::Write` sink on the stack: `-d.ddddddddddddde-ddd` fits.
+    struct StackText {
+        buf: [u8; 32],
+        len: usize,
+    }
+    impl fmt::Write for StackText {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let end = self.len + s.len();
+            self.buf
+                .get_mut(self.len..end)
+                .ok_or(fmt::Error)?
+                .copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+
+    // Rust's `{:.13e}` is exact (correct rounding of the binary value, ties
+    // to even): the same digits as PHP's dtoa.
+    let mut text = StackText {
+        buf: [0; 32],
+        len: 0,
+    };
+    let _ = write!(text, "{f:.13e}");
+    let text = &text.buf[..text.len];
+    let (negative, text) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let e = text.iter().position(|&b| b == b'e').unwrap_or(text.len());
+    let mut digits = Digits {
+        buf: [b'0'; 14],
+        len: 0,
+    };
+    for &b in text[..e].iter().filter(|b| b.is_ascii_digit()).take(14) {
+        digits.buf[digits.len] = b;
+        digits.len += 1;
+    }
+    // PHP's dtoa keeps the trailing zeros in one case: a whole number of 15
+    // digits whose last digit 5 is a tie rounded down to even (it takes its
+    // "small integer" path then), so 206445153832105.0 is written
+    // `2.0644515383210E+14`, not `2.064451538321E+14` (checked with PHP 8.2).
+    let kept_zeros = f.fract() == 0.0
+        && (1e14..1e15).contains(&f.abs())
+        && (f.abs() as u64) % 10 == 5
+        && (f.abs() as u64 / 10) % 2 == 0;
+    while !kept_zeros && digits.len > 1 && digits.buf[digits.len - 1] == b'0' {
+        digits.len -= 1;
+    }
+    let exp = std::str::from_utf8(text.get(e + 1..).unwrap_or_default())
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (negative, digits, exp)
 }
 
 /// Renders a key path such as `goods[0][name]` for error messages.
@@ -546,7 +701,15 @@ struct Encoder<'a> {
 impl<'a> Encoder<'a> {
     fn check_key(&self, path: &[KeyPart<'_>], key: &str) -> Result<()> {
         let top = path.is_empty();
-        if key_is_valid(top, key) {
+        // PHP drops a parameter with an array key that starts with a cookie
+        // prefix its top-level name does not start with (see `php`).
+        let cookie = match path.first() {
+            Some(KeyPart::Name(name)) => {
+                crate::php::is_forbidden_key(key.as_bytes(), name.as_bytes())
+            }
+            _ => false,
+        };
+        if key_is_valid(top, key) && !cookie {
             return Ok(());
         }
         let why = if key.is_empty() {
@@ -563,6 +726,13 @@ impl<'a> Encoder<'a> {
             "contains '.', which PHP renames to '_'".to_owned()
         } else if top && key.contains(' ') {
             "contains a space, which PHP renames to '_' or strips".to_owned()
+        } else if cookie {
+            let prefix = if key.starts_with("__Host-") {
+                "__Host-"
+            } else {
+                "__Secure-"
+            };
+            format!("starts with '{prefix}', a cookie-name prefix: PHP 8 drops the whole parameter when an array key starts with it and the top-level name does not")
         } else {
             "is a single space, which PHP reads as '[]' (append)".to_owned()
         };
@@ -585,9 +755,13 @@ impl<'a> Encoder<'a> {
         Ok(())
     }
 
-    /// Starts a pair: separator, the encoded key path, '='.
-    fn begin(&mut self, path: &[KeyPart<'_>]) {
+    /// Starts a pair: separator, the encoded key path, '='. Strict mode
+    /// fails as soon as there are too many pairs, before writing more.
+    fn begin(&mut self, path: &[KeyPart<'_>]) -> Result<()> {
         self.w.separator();
+        if self.strict {
+            self.w.count_check()?;
+        }
         let out = &mut *self.w.out;
         for (i, part) in path.iter().enumerate() {
             if i > 0 {
@@ -604,6 +778,7 @@ impl<'a> Encoder<'a> {
             }
         }
         out.push(b'=');
+        Ok(())
     }
 
     /// Checks the running body size now and then, so a huge request fails
@@ -620,16 +795,16 @@ impl<'a> Encoder<'a> {
         match value {
             Value::Null => return Ok(()),
             Value::Bool(b) => {
-                self.begin(path);
+                self.begin(path)?;
                 self.w.out.push(if *b { b'1' } else { b'0' });
             }
             Value::Int(i) => {
-                self.begin(path);
+                self.begin(path)?;
                 let mut buf = itoa::Buffer::new();
                 self.w.out.extend_from_slice(buf.format(*i).as_bytes());
             }
             Value::UInt(u) => {
-                self.begin(path);
+                self.begin(path)?;
                 let mut buf = itoa::Buffer::new();
                 self.w.out.extend_from_slice(buf.format(*u).as_bytes());
             }
@@ -644,11 +819,11 @@ impl<'a> Encoder<'a> {
                         key_path(parent, last)
                     ));
                 }
-                self.begin(path);
+                self.begin(path)?;
                 write_float(*f, self.w.out);
             }
             Value::Str(s) => {
-                self.begin(path);
+                self.begin(path)?;
                 urlencode_into(s.as_bytes(), self.w.out);
                 return self.size_check();
             }
@@ -750,6 +925,53 @@ mod tests {
         );
     }
 
+    /// Expected texts are PHP 8.2's `http_build_query(['a' => $f])`.
+    #[test]
+    fn floats_as_php_writes_them() {
+        for (f, php) in [
+            (0.1 + 0.2, "0.3"),
+            (1e15, "1.0E%2B15"),
+            (1e14, "1.0E%2B14"),
+            (99999999999999.0, "99999999999999"),
+            (1e-7, "1.0E-7"),
+            (1.5, "1.5"),
+            (100.0, "100"),
+            (-0.0, "-0"),
+            (0.0, "0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1.0E-5"),
+            (1.25e-5, "1.25E-5"),
+            (12345678901234.5, "12345678901234"),
+            (12345678901235.5, "12345678901236"),
+            (123456789012345.0, "1.2345678901234E%2B14"),
+            (206445153832105.0, "2.0644515383210E%2B14"),
+            (-100000000000005.0, "-1.0000000000000E%2B14"),
+            (100000000000015.0, "1.0000000000002E%2B14"),
+            (100000000000004.0, "1.0E%2B14"),
+            (206445153832101.0, "2.064451538321E%2B14"),
+            (999999999999995.0, "1.0E%2B15"),
+            (100000000000005.5, "1.0000000000001E%2B14"),
+            (20644515383210.5, "20644515383210"),
+            (1e100, "1.0E%2B100"),
+            (-1.5e-100, "-1.5E-100"),
+            (5e-324, "4.9406564584125E-324"),
+            (f64::MAX, "1.7976931348623E%2B308"),
+            (1.0 / 3.0, "0.33333333333333"),
+            (-2.0 / 3.0 * 1e20, "-6.6666666666667E%2B19"),
+            (-12.5, "-12.5"),
+        ] {
+            assert_eq!(
+                enc(&Params::new().with("a", f)),
+                format!("a={php}"),
+                "{f:e}"
+            );
+        }
+        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let err = encode(&Params::new().with("a", f)).unwrap_err();
+            assert!(err.to_string().contains("not a finite number"), "{err}");
+        }
+    }
+
     #[test]
     fn nesting() {
         let goods = Value::List(vec![
@@ -791,6 +1013,27 @@ mod tests {
         assert!(err.to_string().contains("\"m[x]]\""), "{err}");
         assert!(encode(&Params::new().with("m", Params::new().with(" ", 1))).is_err());
         assert!(encode(&Params::new().with("m", Params::new().with("", 1))).is_err());
+        // PHP drops array keys with a cookie-name prefix, not top-level names.
+        for key in ["__Host-x", "__Secure-", "__Host-"] {
+            let err = encode(&Params::new().with("m", Params::new().with(key, 1))).unwrap_err();
+            assert!(err.to_string().contains("cookie-name prefix"), "{err}");
+            assert!(err.to_string().contains(&format!("\"m[{key}]\"")), "{err}");
+            let deeper =
+                Params::new().with("m", Value::List(vec![Params::new().with(key, 1).into()]));
+            assert!(encode(&deeper).is_err());
+            assert!(encode(&Params::new().with(key, 1)).is_ok());
+        }
+        for key in ["__host-x", "__Host", "x__Host-", " __Host-x", "__Secure"] {
+            assert!(
+                encode(&Params::new().with("m", Params::new().with(key, 1))).is_ok(),
+                "{key}"
+            );
+        }
+        // ...unless the top-level name starts with the same prefix.
+        let same = Params::new().with("__Host-m", Params::new().with("__Host-x", 1));
+        assert_eq!(enc(&same), "__Host-m%5B__Host-x%5D=1");
+        let other = Params::new().with("__Host-m", Params::new().with("__Secure-x", 1));
+        assert!(encode(&other).is_err());
         // `hash` is only reserved at the top level.
         assert!(encode(&Params::new().with("m", Params::new().with("hash", 1))).is_ok());
     }
@@ -820,6 +1063,46 @@ mod tests {
         }
         let err = encode(&Params::new().with("deep", v)).unwrap_err();
         assert!(err.to_string().contains("nested deeper"), "{err}");
+    }
+
+    /// The boundary is PHP-FPM 8.2's (tests/php_differential.rs checks it
+    /// against a real FPM): 999 values plus `hash` are read silently.
+    #[test]
+    fn at_most_max_values_pairs() {
+        let flat = |n: usize| {
+            (0..n)
+                .map(|i| (format!("k{i}"), i as i64))
+                .collect::<Params>()
+        };
+        assert_eq!(encode(&flat(MAX_VALUES)).unwrap().matches('&').count(), 998);
+        let err = encode(&flat(MAX_VALUES + 1)).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
+        assert!(err.to_string().contains("more than 999 values"), "{err}");
+        // Leaves count, wherever they are nested; null and empty arrays
+        // send nothing and do not count.
+        let nested = |n: usize| {
+            Params::new()
+                .with("a", Value::List((0..n as i64).map(Value::from).collect()))
+                .with("n", Value::Null)
+                .with("e", Value::List(vec![]))
+        };
+        assert!(encode(&nested(MAX_VALUES)).is_ok());
+        assert!(encode(&nested(MAX_VALUES + 1)).is_err());
+        let deep = Params::new()
+            .with(
+                "m",
+                Params::new().with("l", Value::List(vec![1.into(); 600])),
+            )
+            .with("x", Value::List(vec!["v".into(); 401]));
+        assert!(encode(&deep).is_err());
+        // A million values fail before the body is built.
+        let huge = Params::new().with("a", Value::List(vec![Value::Int(1); 1_000_000]));
+        assert!(encode(&huge).is_err());
+        // Re-encoding what PHP parsed has no such limit.
+        assert_eq!(
+            encode_lenient(&flat(MAX_VALUES + 1)).matches('&').count(),
+            999
+        );
     }
 
     #[test]

@@ -390,11 +390,21 @@ impl Good {
     }
 }
 
+/// Longest name (in bytes) "did you mean" considers: the longest field name
+/// (26) plus the two edits a hint allows, rounded up. Longer names get no
+/// hint, so a hostile 16 MiB name costs one length check instead of an edit
+/// distance per field (~10^10 steps).
+const HINT_MAX_LEN: usize = 30;
+
 fn unknown_field(key: &str) -> Error {
-    let close = GOOD_FIELDS
-        .iter()
-        .find(|f| f.eq_ignore_ascii_case(key))
-        .or_else(|| GOOD_FIELDS.iter().find(|f| edit_distance(f, key) <= 2));
+    let close = if key.len() > HINT_MAX_LEN {
+        None
+    } else {
+        GOOD_FIELDS
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(key))
+            .or_else(|| GOOD_FIELDS.iter().find(|f| edit_distance(f, key) <= 2))
+    };
     let hint = match close {
         Some(f) => format!(" (did you mean '{f}'? field names are case-sensitive)"),
         None => String::new(),
@@ -405,6 +415,8 @@ fn unknown_field(key: &str) -> Error {
 /// Levenshtein distance, for "did you mean" hints on short field names.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
+    #[cfg(test)]
+    tests::EDIT_CELLS.with(|c| c.set(c.get() + a.chars().count() * b.len()));
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
@@ -574,6 +586,33 @@ mod tests {
             encode(&g.to_params().unwrap()).unwrap(),
             "good_name=x&good_publish=1"
         );
+    }
+
+    thread_local! {
+        /// Cells of the edit-distance table computed on this thread.
+        pub(super) static EDIT_CELLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    #[test]
+    fn long_unknown_names_cost_no_edit_distance() {
+        // A 16 MiB name used to cost ~10^10 table cells (a 30-char field
+        // name times the key, for each of 33 fields): minutes of CPU.
+        let huge = format!(r#"{{"good_name":"x","{}":1}}"#, "y".repeat(16 << 20));
+        EDIT_CELLS.with(|c| c.set(0));
+        let e = Good::from_json(&huge).unwrap_err().to_string();
+        assert!(
+            e.starts_with("unknown UpdateGood field 'yyy"),
+            "{}",
+            &e[..80]
+        );
+        assert!(e.len() < 200, "message not bounded: {} bytes", e.len());
+        assert_eq!(EDIT_CELLS.with(|c| c.get()), 0);
+        // Short names still get their hint, at a bounded cost.
+        let e = Good::from_json(r#"{"good_name":"x","good_titel":1}"#).unwrap_err();
+        assert!(e.to_string().contains("did you mean 'good_title'"), "{e}");
+        let name = "z".repeat(HINT_MAX_LEN);
+        Good::from_json(&format!(r#"{{"good_name":"x","{name}":1}}"#)).unwrap_err();
+        assert!(EDIT_CELLS.with(|c| c.get()) <= 2 * GOOD_FIELDS.len() * 30 * HINT_MAX_LEN);
     }
 
     #[test]

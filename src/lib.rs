@@ -40,7 +40,7 @@ pub mod sandbox;
 
 pub use batch::{BatchCall, MAX_BATCH, MAX_CONCURRENCY, RATE_LIMIT_CODE};
 pub use client::Client;
-pub use encode::{encode, encode_lenient, Params, Value, MAX_BODY_BYTES, MAX_DEPTH};
+pub use encode::{encode, encode_lenient, Params, Value, MAX_BODY_BYTES, MAX_DEPTH, MAX_VALUES};
 pub use endpoints::{OrderStatus, PayStatus};
 pub use error::{Error, ErrorKind, Result};
 pub use good::{Good, MailFormat, PostService, TimerUnit, GOOD_FIELDS};

@@ -126,12 +126,11 @@ fn register(root: &mut Params, raw_name: &[u8], value: String) {
         }
     }
     // PHP 8.1.11+ (CVE-2022-31629): a name that only its mangling turned
-    // into a `__Host-`/`__Secure-` cookie-prefix name is dropped.
-    let mangled_end = bracket.unwrap_or(name.len()).min(var.len());
-    for prefix in [&b"__Host-"[..], b"__Secure-"] {
-        if var[..mangled_end].starts_with(prefix) && !name.starts_with(prefix) {
-            return;
-        }
+    // into a `__Host-`/`__Secure-` cookie-prefix name is dropped. PHP 8.2.36
+    // checks the name as finally mangled, so an unclosed '[' counts too
+    // (`_[Host-x` becomes `__Host-x` and is dropped).
+    if is_forbidden_key(&var, name) {
+        return;
     }
     let var = String::from_utf8_lossy(&var).into_owned();
     let mut slot = root;
@@ -141,9 +140,26 @@ fn register(root: &mut Params, raw_name: &[u8], value: String) {
             Some(container) => slot = container,
             None => return, // append past the largest integer key: PHP drops it
         }
+        // The same rule for array keys (`a[__Host-x]`), checked after the
+        // arrays before that key were created (PHP 8.2.36: `a=5&a[__Host-x]=1`
+        // leaves `a` an empty array).
+        if index.as_deref().is_some_and(|i| is_forbidden_key(i, name)) {
+            return;
+        }
         key = index.map(|i| String::from_utf8_lossy(&i).into_owned());
     }
     set_value(slot, key, Value::Str(value));
+}
+
+/// PHP's cookie-prefix rule (CVE-2022-31629, PHP 8.1.11+): a variable is
+/// dropped when one of its keys (the mangled top-level name or any array
+/// key) starts with `__Host-` or `__Secure-` (case-sensitive) while the
+/// name as sent (`name`, leading spaces removed) does not start with that
+/// same prefix. So `a[__Host-x]` is dropped, `__Host-a[__Host-x]` is kept.
+pub(crate) fn is_forbidden_key(key: &[u8], name: &[u8]) -> bool {
+    [&b"__Host-"[..], b"__Secure-"]
+        .iter()
+        .any(|p| key.starts_with(p) && !name.starts_with(p))
 }
 
 /// The array stored under `key` in `map` (created or replacing a scalar, in
@@ -268,6 +284,33 @@ mod tests {
             (" __Host-ok=1", "__Host-ok=1"),
             ("..Host[x=1", "__Host_x=1"),
             (".._Host-=1", "___Host-=1"),
+            ("a[__Host-x]=1&b=2", "b=2"),
+            ("a[__Secure-x]=1&b=2", "b=2"),
+            ("a[x][__Host-y]=1&b=2", "b=2"),
+            ("a[__Host-x][y]=1&b=2", "b=2"),
+            ("a[__Secure-]=1&b=2", "b=2"),
+            ("a=5&a[__Host-x]=1&c=1", "c=1"),
+            ("a=5&a[y][__Host-x]=1&a[y][z]=2", "a%5By%5D%5Bz%5D=2"),
+            ("a[][__Host-x]=1&a[]=2", "a%5B1%5D=2"),
+            ("a[5]=1&a[__Secure-x]=2&a[]=3", "a%5B5%5D=1&a%5B6%5D=3"),
+            (
+                "a[__Hostx]=1&a[__host-x]=2",
+                "a%5B__Hostx%5D=1&a%5B__host-x%5D=2",
+            ),
+            ("a[ __Host-x]=1", "a%5B+__Host-x%5D=1"),
+            ("a[__Host-x=1", "a___Host-x=1"),
+            ("a[__Host-%00x]=1", "a___Host-=1"),
+            ("__Host-x[__Host-y]=1", "__Host-x%5B__Host-y%5D=1"),
+            ("__Host-x[__Secure-y]=1&b=2", "b=2"),
+            (" __Secure-x[__Secure-]=1", "__Secure-x%5B__Secure-%5D=1"),
+            (
+                "__Secure-x[a][__Secure-b]=1",
+                "__Secure-x%5Ba%5D%5B__Secure-b%5D=1",
+            ),
+            ("__Secure.x[__Secure-y]=1&b=2", "b=2"),
+            ("_[Host-x=1&b=2", "b=2"),
+            ("_[Secure-y=1&b=2", "b=2"),
+            ("_ Host-[x=1&b=2", "b=2"),
         ] {
             assert_eq!(roundtrip(q), php, "{q:?}");
         }

@@ -333,3 +333,37 @@ fn login_is_validated_before_any_url_is_built() {
         );
     }
 }
+
+/// 999 values plus `hash` fill PHP's `max_input_vars` (1000) exactly
+/// (tests/php_differential.rs checks the boundary against a real PHP-FPM):
+/// such a call verifies; one value more is refused before any traffic.
+#[test]
+fn at_most_max_values_per_request() {
+    let sb = sandbox();
+    let c = client(&sb);
+    let values = |n: usize| {
+        Params::new()
+            .with(
+                "a",
+                Value::List((0..n as i64 / 2).map(Value::from).collect()),
+            )
+            .with(
+                "b",
+                Params::from_iter((n / 2..n).map(|i| (format!("k{i}"), "v"))),
+            )
+    };
+    let echoed = c
+        .call("SandboxEcho", &values(justclick::MAX_VALUES))
+        .unwrap()
+        .result
+        .unwrap();
+    assert_eq!(echoed["a"].as_array().unwrap().len(), 499);
+    assert_eq!(echoed["b"].as_object().unwrap().len(), 500);
+    let requests = sb.stats().requests;
+    let err = c
+        .call("SandboxEcho", &values(justclick::MAX_VALUES + 1))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.to_string().contains("max_input_vars"), "{err}");
+    assert_eq!(sb.stats().requests, requests, "sent anyway");
+}

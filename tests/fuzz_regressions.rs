@@ -117,6 +117,13 @@ fn php_mangled_cookie_prefix_names_are_dropped() {
         (b"..Host[x=1", "__Host_x=1"),
         (b".._Host-=1", "___Host-=1"),
         (b"a[..Host-q]=5", "a%5B..Host-q%5D=5"),
+        // Found by the differential against PHP 8.2.36 (issue 10): an
+        // unclosed '[' that mangles into the prefix, and array keys.
+        (b"_[Host-x=1&b=2", "b=2"),
+        (b"_ Secure-[x=1&b=2", "b=2"),
+        (b"a[__Host-x]=1&b=2", "b=2"),
+        (b"a[x][__Secure-y]=1&b=2", "b=2"),
+        (b"__Host-a[__Host-x]=1", "__Host-a%5B__Host-x%5D=1"),
     ] {
         oracles::check_php(body);
         assert_eq!(encode_lenient(&php::parse_query(body)), php, "{body:?}");
@@ -275,6 +282,19 @@ fn encoder_edge_cases() {
         Params::new().with("v", "\0\r\n %+&=\u{7f}Иван😀"),
         Params::new().with("é", 1).with("_", 2).with("Hash", 3),
         Params::new().with("deep", nested(justclick::MAX_DEPTH - 2)),
+        // Doubles as PHP writes them (issue 10, point 5).
+        Params::new()
+            .with("a", 0.1 + 0.2)
+            .with("b", 1e15)
+            .with("c", 1e-7)
+            .with("d", 206445153832105.0)
+            .with("e", Value::List(vec![100.0.into(), (-1.5e-100).into()])),
+        // Cookie prefixes: top-level names, and array keys under a name with
+        // the same prefix, are kept by PHP.
+        Params::new()
+            .with("__Host-a", 1)
+            .with("__Secure-m", Params::new().with("__Secure-x", 2)),
+        Params::new().with("m", Params::new().with("__host-x", 1).with("x__Host-", 2)),
     ];
     for p in &cases {
         assert!(oracles::check_encode(p).is_some(), "rejected: {p:?}");
@@ -285,11 +305,55 @@ fn encoder_edge_cases() {
         Params::new().with("deep", nested(justclick::MAX_DEPTH)),
         Params::new().with("a\u{7f}", 1),
         Params::new().with(" a", 1),
+        Params::new().with("m", Params::new().with("__Host-x", 1)),
+        Params::new().with(
+            "l",
+            Value::List(vec![Params::new().with("__Secure-", 1).into()]),
+        ),
+        Params::new().with("__Host-m", Params::new().with("__Secure-x", 1)),
+        Params::new().with(
+            "a",
+            Value::List(vec![Value::Int(0); justclick::MAX_VALUES + 1]),
+        ),
     ];
     for p in &rejected {
         assert!(oracles::check_encode(p).is_none(), "accepted: {p:?}");
         assert_eq!(encode(p).unwrap_err().kind(), ErrorKind::InvalidArgument);
     }
+}
+
+/// The json target's UpdateGood oracle: `Good::encode` (the direct path
+/// `update_good` sends) equals `encode(&good.to_params())`, and both write
+/// numbers as PHP does, for numbers of every form a caller may send.
+#[test]
+fn json_good_direct_encoding_equals_params_encoding() {
+    for sum in [
+        "0.30000000000000004",
+        "1e15",
+        "1e-7",
+        "-0.0",
+        "100.0",
+        "206445153832105",
+        "206445153832105.0",
+        "123456789012345678901234567890",
+        "4.9406564584124654e-324",
+        "1.7976931348623157e308",
+        "\"5\"",
+        "\"12.50\"",
+        "-1",
+        "1e309",
+    ] {
+        let json = format!(
+            r#"{{"good_name":"x","good_sum":{sum},"good_rashod_perc":{sum},"good_partner_fee":1.5e-5}}"#
+        );
+        let mut data = vec![1u8];
+        data.extend_from_slice(json.as_bytes());
+        oracles::check_json(&data);
+    }
+    let g =
+        justclick::Good::from_json(r#"{"good_name":"x","good_sum":0.30000000000000004}"#).unwrap();
+    assert_eq!(g.encode().unwrap(), "good_name=x&good_sum=0.3");
+    assert_eq!(oracles::php_double(1e15), "1.0E+15");
 }
 
 #[test]

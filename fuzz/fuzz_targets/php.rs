@@ -1,6 +1,6 @@
 //! PHP's form parse (`justclick::php::parse_query`) on arbitrary bytes:
-//! never panics, and its result survives encode_lenient + parse unchanged
-//! (see `oracles::check_php`).
+//! never panics, and its result survives encode_lenient + parse unchanged,
+//! empty arrays aside (see `oracles::check_php`).
 #![no_main]
 
 mod oracles;

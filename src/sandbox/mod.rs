@@ -158,8 +158,9 @@ pub struct Config {
     pub fault: FaultConfig,
     /// Seed for fault randomness (reproducible storms).
     pub seed: u64,
-    /// PHP's `max_input_vars`: pairs after this many are dropped (and the
-    /// signature then fails, as on a real PHP server).
+    /// PHP's `max_input_vars`: pairs after the first `max_input_vars + 1`
+    /// are dropped, as PHP's POST reader does (so the signature then fails,
+    /// as on a real PHP server).
     pub max_input_vars: usize,
     /// Where `Redirect` points.
     pub redirect_to: String,
@@ -844,13 +845,7 @@ fn verify_and_run(shared: &Shared, method: &str, body: &[u8]) -> Option<Answer> 
     if body.is_empty() {
         return Some(Answer::err(2, "Нет данных"));
     }
-    // PHP stops reading pairs after max_input_vars.
-    let limit = body
-        .split(|&b| b == b'&')
-        .filter(|p| !p.is_empty())
-        .nth(shared.config.max_input_vars)
-        .map(|p| p.as_ptr() as usize - body.as_ptr() as usize);
-    let body = &body[..limit.unwrap_or(body.len())];
+    let body = post_vars_read(body, shared.config.max_input_vars);
     let mut params = parse_query(body);
     let hash = match params.remove("hash") {
         Some(Value::Str(h)) => h,
@@ -875,6 +870,17 @@ fn verify_and_run(shared: &Shared, method: &str, body: &[u8]) -> Option<Answer> 
         }
     }
     lock(&shared.store).call(method, &params)
+}
+
+/// The part of a form body PHP's POST reader reads with `max_input_vars`
+/// set to `max`: it stores a `&`-separated piece (empty ones included), then
+/// counts it and stops once the count passes `max`, so the first `max + 1`
+/// pieces are kept (PHP-FPM 8.2; `parse_str` stops one earlier).
+fn post_vars_read(body: &[u8], max: usize) -> &[u8] {
+    match body.split(|&b| b == b'&').nth(max.saturating_add(1)) {
+        Some(rest) => &body[..rest.as_ptr() as usize - body.as_ptr() as usize],
+        None => body,
+    }
 }
 
 /// The signed JSON body, with the fault's alteration if any.
@@ -1017,6 +1023,29 @@ mod tests {
             assert_eq!(f.name(), *name);
         }
         assert_eq!(Fault::from_name("nope"), None);
+    }
+
+    /// Boundaries measured with PHP-FPM 8.2 and max_input_vars = 1000.
+    #[test]
+    fn post_vars_read_like_php_fpm() {
+        let body = |n: usize, tail: &str| {
+            let mut b: Vec<String> = (0..n).map(|i| format!("k{i}=v")).collect();
+            b.push(tail.to_owned());
+            b.join("&")
+        };
+        let kept = |b: &str| {
+            parse_query(post_vars_read(b.as_bytes(), 1000))
+                .get("hash")
+                .is_some()
+        };
+        assert!(kept(&body(1000, "hash=h")));
+        assert!(!kept(&body(1001, "hash=h")));
+        // Empty pieces count.
+        assert!(kept(&body(998, "&&hash=h")));
+        assert!(!kept(&body(1000, "&hash=h")));
+        assert_eq!(post_vars_read(b"a=1&b=2&c=3", 1), b"a=1&b=2&");
+        assert_eq!(post_vars_read(b"a=1&b=2", 1), b"a=1&b=2");
+        assert_eq!(post_vars_read(b"", 0), b"");
     }
 
     #[test]

@@ -105,13 +105,15 @@ final class WireTest extends TestCase
         self::assertSame('my-shop/1.0', self::sandbox()->stats()['last_user_agent']);
     }
 
-    public function testFloatsAreSentAsExactDecimals(): void
+    public function testFloatsAreSentAsHttpBuildQueryWritesThem(): void
     {
-        // http_build_query() writes 1/3 with `precision` (14) digits and 1e20
-        // as 1.0E+20; the library sends the shortest exact decimal. Both are
-        // signed over the bytes sent, so the server accepts either.
-        $echo = self::client()->call('SandboxEcho', ['third' => 1 / 3, 'big' => 1e20]);
-        self::assertSame(['third' => '0.3333333333333333', 'big' => '100000000000000000000'], $echo);
+        // http_build_query() writes doubles with `precision` (14) digits:
+        // the service must store the same text a PHP client would send.
+        $params = ['third' => 1 / 3, 'big' => 1e20, 'sum' => 0.1 + 0.2, 'tiny' => 1e-7, 'neg' => -0.0];
+        $echo = self::client()->call('SandboxEcho', $params);
+        parse_str(http_build_query($params), $php);
+        self::assertSame($php, $echo);
+        self::assertSame(['third' => '0.33333333333333', 'big' => '1.0E+20', 'sum' => '0.3', 'tiny' => '1.0E-7', 'neg' => '-0'], $echo);
     }
 
     public function testKeepAliveReusesOneConnection(): void

@@ -92,12 +92,13 @@ interface ClientInterface
      *
      * `$params` is sent in order exactly as PHP's http_build_query() would
      * send it: nested arrays as `key[sub]=...`, lists as `key[0]=...`, null
-     * skipped, true/false as 1/0. Keys PHP would mangle (`.`, space, `[`,
-     * `]`, control bytes, empty) and `hash` are rejected. Floats are sent
-     * as the shortest exact decimal (`1/3` as 0.3333333333333333) where
-     * http_build_query() rounds to `precision` digits; both sign correctly,
-     * pass strings if the exact text matters. Strings inside `$params` are
-     * never cut at a NUL byte (it is sent as %00, like http_build_query).
+     * skipped, true/false as 1/0, floats as http_build_query() writes them
+     * with the default `precision` of 14 (`1/3` as 0.33333333333333, 1e20
+     * as 1.0E+20). Keys PHP would mangle (`.`, space, `[`, `]`, control
+     * bytes, empty, array keys starting with `__Host-` or `__Secure-`),
+     * `hash` and more than 999 values are rejected. Strings inside `$params`
+     * are never cut at a NUL byte (it is sent as %00, like
+     * http_build_query).
      *
      * @param string               $method the API method, letters and digits
      * @param array<array-key, mixed> $params the parameters
