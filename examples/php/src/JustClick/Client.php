@@ -88,8 +88,13 @@ final class Client implements ClientInterface
      * - `connect_timeout_ms` (int, default 10000);
      * - `ca_file` (string): PEM file of CAs added to the bundled roots
      *   (verification cannot be turned off);
-     * - `proxy` (string): proxy URL, `""` for a direct connection; default:
-     *   the HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY environment;
+     * - `proxy` (string): `http://`, `https://`, `socks5://` or `socks5h://`
+     *   URL, `""` for a direct connection; default: the environment as curl
+     *   reads it (https_proxy / HTTPS_PROXY, lowercase http_proxy only, then
+     *   all_proxy / ALL_PROXY, with no_proxy / NO_PROXY; HTTP_PROXY is never
+     *   read: under CGI a visitor's `Proxy:` header becomes HTTP_PROXY);
+     * - `allow_insecure_http` (bool, default false): allow an `http://`
+     *   base_url to hosts other than loopback;
      * - `user_agent` (string), `max_response_bytes` (int, default 8 MiB);
      * - `rate_limit_retries` (int, default 3) and `rate_limit_backoff_ms`
      *   (int, default 250): retries of API error 8 in callBatch();
