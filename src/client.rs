@@ -244,6 +244,25 @@ impl Client {
         self.send_body("UpdateGood", body)
     }
 
+    /// Verifies a notification the service posted to the shop (API-EXT.md
+    /// §8). `body` is the raw `application/x-www-form-urlencoded` request
+    /// body, parsed as PHP fills `$_POST`; no network traffic happens.
+    ///
+    /// Order events (`new_order`, `cancel_order`, `payment`, `prepayment`,
+    /// `moneyback`) must carry `hash = md5(id . email . time . secret)`,
+    /// checked in constant time against this client's secret; a missing or
+    /// wrong hash is [`Error::BadSignature`](crate::Error::BadSignature). The
+    /// subscription events carry no hash and come back with `verified()`
+    /// false: treat them as hints and confirm with `GetLeadGroupStatuses`.
+    /// Only `id`, `email` and the time are signed; read sums and lines from
+    /// `getOrderDetails` before acting on them. A body that is not a
+    /// recognisable notification, is over 8 MiB, has more than
+    /// [`MAX_NOTIFICATION_VARS`](crate::notify::MAX_NOTIFICATION_VARS)
+    /// variables or is not UTF-8 is an invalid-argument error.
+    pub fn verify_notification(&self, body: &[u8]) -> Result<crate::Notification> {
+        crate::notify::verify(body, &self.inner.secret)
+    }
+
     /// Any other method (`AddLeadToGroup`, `GetAllGoods`, ...), signed the
     /// same way. `method` must be letters and digits; `params` are sent
     /// exactly as given, in order (nested maps/lists as `key[sub]`), with no

@@ -28,6 +28,7 @@ mod error;
 pub mod ffi;
 mod good;
 mod guard;
+pub mod notify;
 mod options;
 pub mod php;
 mod pool;
@@ -44,6 +45,7 @@ pub use encode::{encode, encode_lenient, Params, Value, MAX_BODY_BYTES, MAX_DEPT
 pub use endpoints::{OrderStatus, PayStatus};
 pub use error::{Error, ErrorKind, Result};
 pub use good::{Good, MailFormat, PostService, TimerUnit, GOOD_FIELDS};
+pub use notify::Notification;
 pub use options::{Options, ProxySetting, DEFAULT_USER_AGENT, OPTION_NAMES};
 pub use pool::MAX_POOLS;
 pub use response::{parse as parse_response, Response};

@@ -70,7 +70,7 @@ pub(crate) fn wipe_stack() {
     std::hint::black_box(&scratch);
 }
 
-fn hex32(digest: &[u8]) -> [u8; 32] {
+pub(crate) fn hex32(digest: &[u8]) -> [u8; 32] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 32];
     for (i, b) in digest.iter().enumerate() {
