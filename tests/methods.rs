@@ -236,7 +236,7 @@ fn contact_methods() {
     refused(
         "GetCountSubscribe",
         r#"{"group_name":true}"#,
-        &["group_name must be text"],
+        &["group_name must be a string"],
     );
     assert_eq!(
         encoded("GetCountSubscribe", r#"{"group_name":"unique"}"#),
@@ -463,6 +463,11 @@ fn goods_and_partners() {
         &["did you mean 'good_type'"],
     );
     refused("DeleteGood", "{}", &["good_name is required"]);
+    refused(
+        "DeleteGood",
+        r#"{"good_name":" "}"#,
+        &["good_name must not be empty"],
+    );
     assert_eq!(encoded("GetAllGoods", "null"), "");
     refused("GetPartnerStats", "{}", &["partner is required"]);
     refused(

@@ -217,6 +217,11 @@ fn as_int(v: &Value) -> Option<i64> {
 const MAX_UNIX: i64 = 253_402_300_799;
 
 fn check(p: &Param, v: &Value) -> Result<Value> {
+    if p.required && p.ty == Ty::Text {
+        // A blank required value is as good as missing (the service
+        // answers "no data" for it).
+        return nonempty_text(p.name, v);
+    }
     check_value(p.name, p.ty, v)
 }
 
@@ -566,4 +571,48 @@ pub(crate) fn parse_ymd(s: &str) -> Option<(i64, u32, u32)> {
         return None;
     }
     date(digits(&s[..4])?, digits(&s[5..7])?, digits(&s[8..])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banded_distance_agrees_with_the_definition() {
+        assert!(within_distance("kitten", "sitten", 1));
+        assert!(!within_distance("kitten", "sitting", 2));
+        assert!(within_distance("kitten", "sitting", 3));
+        assert!(within_distance("", "ab", 2));
+        assert!(!within_distance("", "abc", 2));
+        assert!(within_distance("lead_nmae", "lead_name", 2));
+        assert!(!within_distance(&"a".repeat(65), &"a".repeat(65), 2));
+    }
+
+    #[test]
+    fn suggestions_are_bounded_and_useful() {
+        let names = ["email", "bill_email", "good_name"];
+        assert_eq!(suggest("EMAIL", names.iter().copied()), Some("email"));
+        assert_eq!(
+            suggest("lead_email", ["email"].iter().copied()),
+            Some("email")
+        );
+        assert_eq!(
+            suggest("good_nam", names.iter().copied()),
+            Some("good_name")
+        );
+        assert_eq!(suggest("zzz", names.iter().copied()), None);
+        let long = "e".repeat(SUGGEST_MAX_LEN + 1);
+        assert_eq!(suggest(&long, names.iter().copied()), None);
+    }
+
+    #[test]
+    fn dates_are_real_calendar_dates() {
+        assert_eq!(parse_dmy("29.02.2020"), Some((2020, 2, 29)));
+        assert_eq!(parse_dmy("29.02.2100"), None);
+        assert_eq!(parse_dmy("31.04.2017"), None);
+        assert_eq!(parse_dmy("1.01.2017"), None);
+        assert_eq!(parse_dmy("+1.01.2017"), None);
+        assert_eq!(parse_ymd("2000-02-29"), Some((2000, 2, 29)));
+        assert_eq!(parse_ymd("2017-1-01"), None);
+    }
 }
