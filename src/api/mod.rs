@@ -50,6 +50,42 @@ pub fn prepare(name: &str, params: &Params) -> Result<Params> {
     validate::validate(lookup(name)?, params)
 }
 
+/// The README's "Methods" table (Markdown), generated from [`METHODS`]:
+/// method, purpose, required parameters and the name in each language.
+/// `tests/readme_methods.rs` keeps the README's copy in step.
+pub fn readme_table() -> String {
+    let mut out = String::from(
+        "| Method | Purpose | Required | Rust | C | PHP | Python |\n|---|---|---|---|---|---|---|\n",
+    );
+    for m in METHODS {
+        let required: Vec<String> = m
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| format!("`{}`", p.name))
+            .collect();
+        let required = if required.is_empty() {
+            "—".to_owned()
+        } else {
+            required.join(", ")
+        };
+        let name = if m.deprecated {
+            format!("`{}` (deprecated)", m.name)
+        } else {
+            format!("`{}`", m.name)
+        };
+        out.push_str(&format!(
+            "| {name} | {} | {required} | `{}` | `jc_{}` | `{}` | `{}` |\n",
+            m.purpose.replace('|', "\\|"),
+            m.snake,
+            m.snake,
+            m.php_name(),
+            m.snake
+        ));
+    }
+    out
+}
+
 impl Client {
     /// Calls any method of [`METHODS`] by its documented name (exact case):
     /// validates `params` against the declaration (nothing is sent when
