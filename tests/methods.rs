@@ -808,4 +808,8 @@ fn reversed_range_is_refused_before_traffic() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     assert!(e.to_string().contains("after end_date"), "{e}");
+    let e = c
+        .get_orders_with_goods(&params(r#"{"begin_date":"01.01.9999"}"#))
+        .unwrap_err();
+    assert!(e.to_string().contains("the default end_date"), "{e}");
 }

@@ -128,10 +128,16 @@ pub(crate) fn orders_with_goods(client: &Client, params: &Params) -> Result<Resp
         // No start: the service's own default (the last day).
         return client.send_validated(m, params);
     };
-    let last = day_of(params, "end_date").unwrap_or_else(today_moscow);
+    let given_end = day_of(params, "end_date");
+    let last = given_end.unwrap_or_else(today_moscow);
     if first > last {
+        let end = if given_end.is_some() {
+            "end_date"
+        } else {
+            "today (Moscow time), the default end_date"
+        };
         return invalid(format!(
-            "begin_date {} is after end_date {}",
+            "begin_date {} is after {end} {}",
             dmy(first),
             dmy(last)
         ));
