@@ -280,8 +280,25 @@ impl Client {
         self.send_body(method, body)
     }
 
+    /// Like `send`, but a verified answer of any `error_code` is returned
+    /// as is (the method table handles documented special codes).
+    pub(crate) fn send_answer(&self, method: &str, params: &Params) -> Result<response::Answer> {
+        let mut body = Vec::with_capacity(256);
+        encode_into(params, &mut body)?;
+        self.send_body_answer(method, body)
+    }
+
     /// Signs an encoded body, sends it and verifies the answer.
-    fn send_body(&self, method: &str, mut body: Vec<u8>) -> Result<Response> {
+    fn send_body(&self, method: &str, body: Vec<u8>) -> Result<Response> {
+        let mut r = self.send_body_answer(method, body)?.into_response()?;
+        if method == "GetBills" {
+            // Same shape whether it came through get_bills() or call().
+            r.result = Some(response::normalize_bills(r.result.take())?);
+        }
+        Ok(r)
+    }
+
+    fn send_body_answer(&self, method: &str, mut body: Vec<u8>) -> Result<response::Answer> {
         let me = &*self.inner;
         let hash = request_hash(&body, &me.login, &me.secret);
         if !body.is_empty() {
@@ -294,12 +311,7 @@ impl Client {
         url.push_str("/api/");
         url.push_str(method);
         let reply = me.transport.post_form(&url, &body)?;
-        let mut r = response::parse(&reply.body, &me.secret)?;
-        if method == "GetBills" {
-            // Same shape whether it came through get_bills() or call().
-            r.result = Some(response::normalize_bills(r.result.take())?);
-        }
-        Ok(r)
+        response::parse_answer(&reply.body, &me.secret)
     }
 
     pub(crate) fn backoff(&self) -> (u32, Duration) {

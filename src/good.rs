@@ -322,22 +322,7 @@ impl Good {
                 ))
             }
         };
-        let mut good = Good::default();
-        let mut has_name = false;
-        for (key, v) in map.iter() {
-            if key == "good_name" {
-                if !matches!(v, Value::Null) {
-                    good.good_name = String::from_json("good_name", v)?;
-                    has_name = true;
-                }
-            } else if !good.set(key, v)? {
-                return Err(unknown_field(key));
-            }
-        }
-        if !has_name {
-            return invalid("good_name is required: the id of the product to update");
-        }
-        Ok(good)
+        from_map(&map)
     }
 
     /// The UpdateGood parameters, validated, in API order.
@@ -388,6 +373,27 @@ impl Good {
         }
         Ok(())
     }
+}
+
+/// Reads UpdateGood fields from params (`Null` = not given); the rules of
+/// [`Good::from_json`]. Shared with the method table's AddGood/UpdateGood.
+pub(crate) fn from_map(map: &Params) -> Result<Good> {
+    let mut good = Good::default();
+    let mut has_name = false;
+    for (key, v) in map.iter() {
+        if key == "good_name" {
+            if !matches!(v, Value::Null) {
+                good.good_name = String::from_json("good_name", v)?;
+                has_name = true;
+            }
+        } else if !good.set(key, v)? {
+            return Err(unknown_field(key));
+        }
+    }
+    if !has_name {
+        return invalid("good_name is required: the id of the product to update");
+    }
+    Ok(good)
 }
 
 /// Longest name (in bytes) "did you mean" considers: the longest field name

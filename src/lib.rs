@@ -20,6 +20,7 @@
 
 #![deny(missing_docs)]
 
+pub mod api;
 mod batch;
 mod client;
 mod encode;
@@ -39,6 +40,11 @@ mod transport;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
+pub use api::results::{
+    Count, CreatedOrder, GoodInfo, Group, LeadGroupStatus, List, Order, OrderItem, OrderPartner,
+    OrderUtm, PartnerStats,
+};
+pub use api::{Method, Param, Shape, Ty, METHODS};
 pub use batch::{BatchCall, MAX_BATCH, MAX_CONCURRENCY, RATE_LIMIT_CODE};
 pub use client::Client;
 pub use encode::{encode, encode_lenient, Params, Value, MAX_BODY_BYTES, MAX_DEPTH, MAX_VALUES};
@@ -48,7 +54,7 @@ pub use good::{Good, MailFormat, PostService, TimerUnit, GOOD_FIELDS};
 pub use notify::Notification;
 pub use options::{Options, ProxySetting, DEFAULT_USER_AGENT, OPTION_NAMES};
 pub use pool::MAX_POOLS;
-pub use response::{parse as parse_response, Response};
+pub use response::{parse as parse_response, Outcome, Response};
 pub use sign::{request_hash, response_hash, verify_response, Secret};
 
 /// The crate version (also returned by the C `jc_version()`).

@@ -21,6 +21,76 @@ pub struct Response {
     pub error_text: String,
     /// The `result` field, if any.
     pub result: Option<Json>,
+    /// A documented special answer the library recognised (e.g. CreateOrder's
+    /// "already exists"); `None` for an ordinary success. Only
+    /// [`crate::Client::call_method`] and the typed methods set it.
+    pub outcome: Option<Outcome>,
+}
+
+/// A special, documented answer that is still a success for the caller.
+///
+/// The C ABI writes it as `"outcome":"<name>"` in the success document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// CreateOrder answered 601 "Order already exist": the identical order
+    /// exists already; `bill_id` is its number (use it as if just created).
+    AlreadyExists {
+        /// The existing order's number, as the service sent it.
+        bill_id: String,
+    },
+    /// AddLeadToGroup answered code 0 with "The subscriber is already
+    /// registered" (documented as code 102): nothing changed, the contact is
+    /// already in every given group.
+    AlreadyRegistered,
+}
+
+impl Outcome {
+    /// The stable snake_case name (`already_exists`, `already_registered`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::AlreadyExists { .. } => "already_exists",
+            Outcome::AlreadyRegistered => "already_registered",
+        }
+    }
+}
+
+impl Response {
+    /// Reads `result` into a typed value (e.g. [`crate::Order`],
+    /// `Vec<`[`crate::Group`]`>`); an absent `result` reads as JSON `null`.
+    /// A shape that does not match is [`Error::BadResponse`].
+    pub fn parse_result<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        let v = self.result.clone().unwrap_or(Json::Null);
+        serde_json::from_value(v).map_err(|e| {
+            Error::BadResponse(format!(
+                "response 'result' does not have the expected shape: {e}"
+            ))
+        })
+    }
+}
+
+/// A verified answer of any `error_code` (crate-internal: special codes
+/// such as 601 carry a `result` the caller needs).
+pub(crate) struct Answer {
+    pub(crate) code: i64,
+    pub(crate) text: String,
+    pub(crate) result: Option<Json>,
+}
+
+impl Answer {
+    /// The public view: `error_code != 0` is [`Error::Api`].
+    pub(crate) fn into_response(self) -> Result<Response> {
+        if self.code != 0 {
+            return Err(Error::Api {
+                code: self.code,
+                text: self.text,
+            });
+        }
+        Ok(Response {
+            error_text: self.text,
+            result: self.result,
+            outcome: None,
+        })
+    }
 }
 
 /// Deepest nesting accepted in an answer (serde_json's own limit).
@@ -50,6 +120,16 @@ struct RawAnswer<'a> {
 /// `result` is only parsed for a verified answer. Any byte string is
 /// handled without panicking.
 pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
+    parse_answer(body, secret)?.into_response()
+}
+
+/// Codes whose `result` is read although they are errors (CreateOrder's
+/// 601 carries the existing `bill_id`).
+const CODES_WITH_RESULT: &[i64] = &[0, 601];
+
+/// [`parse`] without turning `error_code != 0` into an error; the hash is
+/// verified first all the same.
+pub(crate) fn parse_answer(body: &[u8], secret: &Secret) -> Result<Answer> {
     let text = std::str::from_utf8(body).map_err(|e| {
         Error::BadResponse(format!(
             "response is not valid JSON (invalid UTF-8 at byte {}); body starts: {}",
@@ -103,8 +183,12 @@ pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
             "response signature does not verify (md5 of error_code::error_text::secret differs from 'hash'): the answer is not trusted".into(),
         ));
     }
-    if code != 0 {
-        return Err(Error::Api { code, text });
+    if !CODES_WITH_RESULT.contains(&code) {
+        return Ok(Answer {
+            code,
+            text,
+            result: None,
+        });
     }
     let result = match raw.result {
         None => None,
@@ -118,10 +202,7 @@ pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
             }
         },
     };
-    Ok(Response {
-        error_text: text,
-        result,
-    })
+    Ok(Answer { code, text, result })
 }
 
 /// The byte offset where nesting first goes deeper than [`MAX_NESTING`].

@@ -722,6 +722,7 @@ mod tests {
             Ok(Response {
                 error_text: "OK".into(),
                 result: None,
+                outcome: None,
             })
         };
         PANIC_IN_DOCUMENT.with(|p| p.set(true));
@@ -922,6 +923,7 @@ mod tests {
             &Ok(Response {
                 error_text: "OK".into(),
                 result: None,
+                outcome: None,
             }),
         )
         .unwrap();

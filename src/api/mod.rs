@@ -1,0 +1,228 @@
+//! Every documented API 1.0 method, driven by one table ([`METHODS`]):
+//! validation before traffic, the Rust methods, special outcomes and
+//! typed results.
+
+pub(crate) mod range;
+pub mod results;
+pub mod spec;
+pub(crate) mod validate;
+
+use serde_json::Value as Json;
+
+use crate::client::Client;
+use crate::encode::Params;
+use crate::endpoints::quote;
+use crate::error::{Error, Result};
+use crate::response::{Outcome, Response};
+pub use spec::{method, Method, Param, Shape, Ty, GOODS_KEYS, METHODS, UTM_KEYS};
+
+/// The text AddLeadToGroup sends with code 0 when no given group exists or
+/// may be subscribed to (documented as code 103).
+pub const INVALID_GROUP_TEXT: &str = "Has an invalid subscriptions group";
+/// The text AddLeadToGroup sends with code 0 when the contact is already in
+/// every given group (documented as code 102).
+pub const ALREADY_REGISTERED_TEXT: &str = "The subscriber is already registered";
+/// The `error_code` given to [`INVALID_GROUP_TEXT`] answers (the docs' code).
+pub const INVALID_GROUP_CODE: i64 = 103;
+/// CreateOrder's "order already exists" code; its `result.bill_id` is the
+/// existing order.
+pub const ALREADY_EXISTS_CODE: i64 = 601;
+
+/// Finds a method by its documented name; a wrong case or a typo is an
+/// error that names the right one.
+fn lookup(name: &str) -> Result<&'static Method> {
+    if let Some(m) = method(name) {
+        return Ok(m);
+    }
+    let hint = match validate::suggest(name, METHODS.iter().map(|m| m.name)) {
+        Some(s) => format!(" (did you mean '{s}'? method names are case-sensitive)"),
+        None => " (use Client::call for methods outside the table)".to_owned(),
+    };
+    Err(Error::invalid(format!(
+        "unknown method {}{hint}",
+        quote(name)
+    )))
+}
+
+/// Validates `params` for the method named `name` and returns exactly the
+/// parameters that would be sent (for tests, logs and dry runs).
+pub fn prepare(name: &str, params: &Params) -> Result<Params> {
+    validate::validate(lookup(name)?, params)
+}
+
+/// The README's "Methods" table (Markdown), generated from [`METHODS`]:
+/// method, purpose, required parameters and the name in each language.
+/// `tests/readme_methods.rs` keeps the README's copy in step.
+pub fn readme_table() -> String {
+    let mut out = String::from(
+        "| Method | Purpose | Required | Rust | C | PHP | Python |\n|---|---|---|---|---|---|---|\n",
+    );
+    for m in METHODS {
+        let required: Vec<String> = m
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| format!("`{}`", p.name))
+            .collect();
+        let required = if required.is_empty() {
+            "—".to_owned()
+        } else {
+            required.join(", ")
+        };
+        let name = if m.deprecated {
+            format!("`{}` (deprecated)", m.name)
+        } else {
+            format!("`{}`", m.name)
+        };
+        out.push_str(&format!(
+            "| {name} | {} | {required} | `{}` | `jc_{}` | `{}` | `{}` |\n",
+            m.purpose.replace('|', "\\|"),
+            m.snake,
+            m.snake,
+            m.php_name(),
+            m.snake
+        ));
+    }
+    out
+}
+
+impl Client {
+    /// Calls any method of [`METHODS`] by its documented name (exact case):
+    /// validates `params` against the declaration (nothing is sent when
+    /// they break it: [`Error::InvalidArgument`]), sends them, verifies the
+    /// answer's hash before anything else, and maps the documented special
+    /// answers:
+    ///
+    /// * CreateOrder 601 "already exists" → `Ok` with
+    ///   [`Outcome::AlreadyExists`] carrying the existing `bill_id` (also in
+    ///   `result`);
+    /// * AddLeadToGroup code 0 "The subscriber is already registered" →
+    ///   `Ok` with [`Outcome::AlreadyRegistered`];
+    /// * AddLeadToGroup code 0 "Has an invalid subscriptions group" →
+    ///   [`Error::Api`] with code 103 (the documented code), so a caller that
+    ///   only checks success does not take it for a subscription;
+    /// * getOrdersWithGoods over more than 28 days is split into several
+    ///   calls and merged (see [`Client::get_orders_with_goods`]).
+    ///
+    /// Thread-safe; blocks for at most the configured timeout per request.
+    pub fn call_method(&self, name: &str, params: &Params) -> Result<Response> {
+        let m = lookup(name)?;
+        let params = validate::validate(m, params)?;
+        if m.name == "getOrdersWithGoods" {
+            return range::orders_with_goods(self, &params);
+        }
+        self.send_validated(m, &params)
+    }
+
+    /// [`Client::call_method`] with the parameters as a JSON object (lists
+    /// for `rid`/`goods`, objects for `utm`); `None`, `null` and `{}` mean
+    /// no parameters. This is what the C functions `jc_<snake>` wrap.
+    pub fn call_method_json(&self, name: &str, params_json: Option<&str>) -> Result<Response> {
+        let params = match params_json {
+            None => Params::new(),
+            Some(j) => Params::from_json(j)?,
+        };
+        self.call_method(name, &params)
+    }
+
+    /// Sends already validated params and maps the special answers.
+    pub(crate) fn send_validated(&self, m: &Method, params: &Params) -> Result<Response> {
+        let answer = self.send_answer(m.name, params)?;
+        if m.name == "CreateOrder" && answer.code == ALREADY_EXISTS_CODE {
+            let bill_id = answer
+                .result
+                .as_ref()
+                .and_then(|r| r.get("bill_id"))
+                .and_then(|b| match b {
+                    Json::String(s) if !s.is_empty() => Some(s.clone()),
+                    Json::Number(n) => Some(n.to_string()),
+                    _ => None,
+                });
+            let Some(bill_id) = bill_id else {
+                return Err(Error::BadResponse(format!(
+                    "CreateOrder answered {ALREADY_EXISTS_CODE} (order already exists) without result.bill_id"
+                )));
+            };
+            return Ok(Response {
+                error_text: answer.text,
+                result: answer.result,
+                outcome: Some(Outcome::AlreadyExists { bill_id }),
+            });
+        }
+        let is_add_lead = m.name == "AddLeadToGroup" && answer.code == 0;
+        if is_add_lead && answer.text == INVALID_GROUP_TEXT {
+            return Err(Error::Api {
+                code: INVALID_GROUP_CODE,
+                text: format!(
+                    "{INVALID_GROUP_TEXT} (the service answered code 0 with this text; the library reports the documented code {INVALID_GROUP_CODE}: no given group exists or may be subscribed to)"
+                ),
+            });
+        }
+        let mut r = answer.into_response()?;
+        if is_add_lead && r.error_text == ALREADY_REGISTERED_TEXT {
+            r.outcome = Some(Outcome::AlreadyRegistered);
+        }
+        if m.name == "GetBills" {
+            r.result = Some(crate::response::normalize_bills(r.result.take())?);
+        }
+        Ok(r)
+    }
+}
+
+/// One typed method per table entry that has no hand-written signature:
+/// each takes the documented parameter names (see [`METHODS`]).
+macro_rules! typed_methods {
+    ($($snake:ident => $name:literal),* $(,)?) => {
+        impl Client {
+            $(
+                #[doc = concat!("`", $name, "`: [`Client::call_method`]`(\"", $name, "\", params)`; parameters and result as declared in [`METHODS`].")]
+                pub fn $snake(&self, params: &Params) -> Result<Response> {
+                    self.call_method($name, params)
+                }
+            )*
+        }
+
+        #[cfg(test)]
+        const TYPED: &[(&str, &str)] = &[$((stringify!($snake), $name)),*];
+    };
+}
+
+typed_methods! {
+    add_lead_to_group => "AddLeadToGroup",
+    update_subscriber_data => "UpdateSubscriberData",
+    delete_subscribe => "DeleteSubscribe",
+    get_lead_group_statuses => "GetLeadGroupStatuses",
+    get_lead_groups => "GetLeadGroups",
+    get_all_groups => "GetAllGroups",
+    get_count_subscribe => "GetCountSubscribe",
+    create_order => "CreateOrder",
+    get_order_details => "getOrderDetails",
+    get_order_info => "GetOrderInfo",
+    get_orders_with_goods => "getOrdersWithGoods",
+    get_orders => "GetOrders",
+    add_good => "AddGood",
+    delete_good => "DeleteGood",
+    get_all_goods => "GetAllGoods",
+    get_partner_stats => "GetPartnerStats",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_untyped_entry_has_its_method_and_names_match() {
+        for m in METHODS {
+            if m.legacy_typed {
+                assert!(!TYPED.iter().any(|(_, n)| *n == m.name), "{}", m.name);
+                continue;
+            }
+            let (snake, _) = TYPED
+                .iter()
+                .find(|(_, n)| *n == m.name)
+                .unwrap_or_else(|| panic!("no typed method for {}", m.name));
+            assert_eq!(*snake, m.snake);
+        }
+        assert_eq!(TYPED.len() + 4, METHODS.len());
+    }
+}
