@@ -1,7 +1,8 @@
 //! Generates the C headers with cbindgen into OUT_DIR (never into the source
 //! tree: `make header` copies them to include/, and tests/header.rs fails
-//! when the committed copies differ) and gives the shared object its SONAME
-//! and the NODELETE flag.
+//! when the committed copies differ), with the version macros from
+//! Cargo.toml; derives the status names from the `jc_status` enum; and gives
+//! the shared object its SONAME and the NODELETE flag.
 
 use std::env;
 use std::path::PathBuf;
