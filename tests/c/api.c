@@ -15,6 +15,14 @@ static void test_static_functions(void)
                                           "bad_response", "bad_signature", "api",
                                           "panic"};
     JT_CHECK_STR(jc_version(), jt_env("JC_TEST_VERSION"));
+    /* The compile-time version is the library's, part by part too. */
+    JT_CHECK_STR(jc_version(), JUSTCLICK_VERSION_STRING);
+    {
+        char parts[64];
+        snprintf(parts, sizeof parts, "%d.%d.%d", JUSTCLICK_VERSION_MAJOR,
+                 JUSTCLICK_VERSION_MINOR, JUSTCLICK_VERSION_PATCH);
+        JT_CHECK_STR(jc_version(), parts);
+    }
     JT_CHECK(jc_version() == jc_version()); /* static, not a fresh allocation */
     for (unsigned i = 0; i < 10; i++)
         JT_CHECK_STR(jc_status_name(i), names[i]);
