@@ -400,40 +400,12 @@ pub(crate) fn from_map(map: &Params) -> Result<Good> {
 /// (26) plus the two edits a hint allows, rounded up. Longer names get no
 /// hint, so a hostile 16 MiB name costs one length check instead of an edit
 /// distance per field (~10^10 steps).
-const HINT_MAX_LEN: usize = 30;
-
 fn unknown_field(key: &str) -> Error {
-    let close = if key.len() > HINT_MAX_LEN {
-        None
-    } else {
-        GOOD_FIELDS
-            .iter()
-            .find(|f| f.eq_ignore_ascii_case(key))
-            .or_else(|| GOOD_FIELDS.iter().find(|f| edit_distance(f, key) <= 2))
-    };
-    let hint = match close {
+    let hint = match crate::suggest::suggest(key, GOOD_FIELDS.iter().copied()) {
         Some(f) => format!(" (did you mean '{f}'? field names are case-sensitive)"),
         None => String::new(),
     };
     Error::invalid(format!("unknown UpdateGood field {}{hint}", quote(key)))
-}
-
-/// Levenshtein distance, for "did you mean" hints on short field names.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    #[cfg(test)]
-    tests::EDIT_CELLS.with(|c| c.set(c.get() + a.chars().count() * b.len()));
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 impl fmt::Display for Good {
@@ -594,17 +566,12 @@ mod tests {
         );
     }
 
-    thread_local! {
-        /// Cells of the edit-distance table computed on this thread.
-        pub(super) static EDIT_CELLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    }
-
     #[test]
     fn long_unknown_names_cost_no_edit_distance() {
         // A 16 MiB name used to cost ~10^10 table cells (a 30-char field
         // name times the key, for each of 33 fields): minutes of CPU.
         let huge = format!(r#"{{"good_name":"x","{}":1}}"#, "y".repeat(16 << 20));
-        EDIT_CELLS.with(|c| c.set(0));
+        crate::suggest::CELLS.with(|c| c.set(0));
         let e = Good::from_json(&huge).unwrap_err().to_string();
         assert!(
             e.starts_with("unknown UpdateGood field 'yyy"),
@@ -612,18 +579,15 @@ mod tests {
             &e[..80]
         );
         assert!(e.len() < 200, "message not bounded: {} bytes", e.len());
-        assert_eq!(EDIT_CELLS.with(|c| c.get()), 0);
+        assert_eq!(crate::suggest::CELLS.with(|c| c.get()), 0);
         // Short names still get their hint, at a bounded cost.
         let e = Good::from_json(r#"{"good_name":"x","good_titel":1}"#).unwrap_err();
         assert!(e.to_string().contains("did you mean 'good_title'"), "{e}");
-        let name = "z".repeat(HINT_MAX_LEN);
+        let name = "z".repeat(crate::suggest::SUGGEST_MAX_LEN);
         Good::from_json(&format!(r#"{{"good_name":"x","{name}":1}}"#)).unwrap_err();
-        assert!(EDIT_CELLS.with(|c| c.get()) <= 2 * GOOD_FIELDS.len() * 30 * HINT_MAX_LEN);
-    }
-
-    #[test]
-    fn distance() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "ab"), 2);
+        assert!(
+            crate::suggest::CELLS.with(|c| c.get())
+                <= 2 * GOOD_FIELDS.len() * 30 * crate::suggest::SUGGEST_MAX_LEN
+        );
     }
 }

@@ -35,6 +35,7 @@ pub mod php;
 mod pool;
 mod response;
 mod sign;
+mod suggest;
 mod transport;
 
 #[cfg(feature = "sandbox")]

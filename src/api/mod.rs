@@ -34,7 +34,7 @@ fn lookup(name: &str) -> Result<&'static Method> {
     if let Some(m) = method(name) {
         return Ok(m);
     }
-    let hint = match validate::suggest(name, METHODS.iter().map(|m| m.name)) {
+    let hint = match crate::suggest::suggest(name, METHODS.iter().map(|m| m.name)) {
         Some(s) => format!(" (did you mean '{s}'? method names are case-sensitive)"),
         None => " (use Client::call for methods outside the table)".to_owned(),
     };
