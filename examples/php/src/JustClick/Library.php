@@ -22,11 +22,14 @@ use FFI;
  *   whose FFI_LIB names the library's absolute path.
  *
  * The library is looked for at: the `lib` argument, else the environment
- * variable JUSTCLICK_LIB, else the repository's own release build
+ * variable JUSTCLICK_LIB, else the system library `libjustclick.so.0` as
+ * the dynamic loader finds it (the Debian package, `make install`,
+ * LD_LIBRARY_PATH), else the repository's own release build
  * (examples/php/../../target/release/libjustclick.so). The header at: the
  * `header` argument, else JUSTCLICK_HEADER, else `include/justclick_php.h`
  * next to the library's directory (`PREFIX/lib/..` after `make install`,
- * `target/<profile>/../..` in the repository).
+ * `target/<profile>/../..` in the repository), else `justclick_php.h`
+ * beside this file (the Debian package php-justclick).
  *
  * What persists: under the CLI (scripts, cron, queue workers) an instance
  * is cached in a static property for the rest of the process, so one
@@ -49,10 +52,14 @@ final class Library
     {
     }
 
+    /** The SONAME the system library is installed under. */
+    public const SONAME = 'libjustclick.so.0';
+
     /**
      * The library path a client uses when given no `lib` option: the
-     * environment variable JUSTCLICK_LIB, else the repository's release
-     * build. The file is not checked here.
+     * environment variable JUSTCLICK_LIB, else the system library (see
+     * {@see systemPath()}), else the repository's release build. The file is
+     * not checked here.
      */
     public static function defaultPath(): string
     {
@@ -60,7 +67,35 @@ final class Library
         if (is_string($env) && $env !== '') {
             return $env;
         }
-        return dirname(__DIR__, 4) . '/target/release/libjustclick.so';
+        return self::systemPath() ?? dirname(__DIR__, 4) . '/target/release/libjustclick.so';
+    }
+
+    /**
+     * The file the dynamic loader opens for `libjustclick.so.0` (its
+     * ld.so.cache, LD_LIBRARY_PATH, the default directories), or null when
+     * it finds none or this process may not ask (FFI disabled or refused
+     * outside preloading). Asking loads the library, which stays loaded for
+     * the process; its path is read back from /proc/self/maps, as the loader
+     * has no other way to say which file it chose.
+     */
+    public static function systemPath(): ?string
+    {
+        if (!extension_loaded('ffi')) {
+            return null;
+        }
+        try {
+            FFI::cdef('const char *jc_version(void);', self::SONAME);
+        } catch (\Throwable $e) {
+            return null; // not installed, or FFI refused: fall back to the next place
+        }
+        $maps = @file('/proc/self/maps', FILE_IGNORE_NEW_LINES);
+        foreach ($maps === false ? [] : $maps as $line) {
+            // "address perms offset dev inode   /path"; the loader resolved any link.
+            if (preg_match('~\s(/\S*/libjustclick\.so[^/\s]*)$~', $line, $m) === 1 && is_file($m[1])) {
+                return $m[1];
+            }
+        }
+        return null;
     }
 
     /**
@@ -489,6 +524,7 @@ final class Library
         $candidates = [
             dirname($lib, 2) . '/include/justclick_php.h',
             dirname($lib, 3) . '/include/justclick_php.h',
+            __DIR__ . '/justclick_php.h',
             dirname(__DIR__, 4) . '/include/justclick_php.h',
         ];
         foreach ($candidates as $c) {
@@ -538,7 +574,8 @@ final class Library
         $env = getenv('JUSTCLICK_LIB');
         return is_string($env) && $env !== ''
             ? 'the environment variable JUSTCLICK_LIB'
-            : 'the default: the repository\'s release build, as neither the option "lib" nor JUSTCLICK_LIB is set';
+            : 'the default: the system library ' . self::SONAME . ' (none found by the loader), then the '
+                . 'repository\'s release build, as neither the option "lib" nor JUSTCLICK_LIB is set';
     }
 
     private static function requireFfi(): void
