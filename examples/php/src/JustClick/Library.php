@@ -71,31 +71,49 @@ final class Library
     }
 
     /**
-     * The file the dynamic loader opens for `libjustclick.so.0` (its
-     * ld.so.cache, LD_LIBRARY_PATH, the default directories), or null when
-     * it finds none or this process may not ask (FFI disabled or refused
-     * outside preloading). Asking loads the library, which stays loaded for
-     * the process; its path is read back from /proc/self/maps, as the loader
-     * has no other way to say which file it chose.
+     * The first `libjustclick.so.0` in the directories the dynamic loader
+     * searches, in its order: LD_LIBRARY_PATH, the directories of
+     * /etc/ld.so.conf (and its includes, which ld.so.cache is built from),
+     * then the default ones. Null when there is none. The loader itself is
+     * not asked (dlopen by SONAME) because it answers with whatever
+     * libjustclick this process has already loaded, whatever its path.
      */
     public static function systemPath(): ?string
     {
-        if (!extension_loaded('ffi')) {
-            return null;
-        }
-        try {
-            FFI::cdef('const char *jc_version(void);', self::SONAME);
-        } catch (\Throwable $e) {
-            return null; // not installed, or FFI refused: fall back to the next place
-        }
-        $maps = @file('/proc/self/maps', FILE_IGNORE_NEW_LINES);
-        foreach ($maps === false ? [] : $maps as $line) {
-            // "address perms offset dev inode   /path"; the loader resolved any link.
-            if (preg_match('~\s(/\S*/libjustclick\.so[^/\s]*)$~', $line, $m) === 1 && is_file($m[1])) {
-                return $m[1];
+        $dirs = explode(':', (string) getenv('LD_LIBRARY_PATH'));
+        array_push($dirs, ...self::ldSoConfDirs('/etc/ld.so.conf', 0));
+        array_push($dirs, '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib');
+        foreach ($dirs as $dir) {
+            // @: a directory outside open_basedir is simply not a candidate.
+            if ($dir !== '' && $dir[0] === '/' && @is_file($dir . '/' . self::SONAME)) {
+                return $dir . '/' . self::SONAME;
             }
         }
         return null;
+    }
+
+    /**
+     * The directories listed in an ld.so.conf file, following `include`
+     * globs (nested at most a few levels, as a loop guard).
+     *
+     * @return list<string>
+     */
+    private static function ldSoConfDirs(string $file, int $depth): array
+    {
+        $lines = $depth > 4 ? false : @file($file, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES);
+        $dirs = [];
+        foreach ($lines === false ? [] : $lines as $line) {
+            $line = trim(explode('#', $line, 2)[0]);
+            if (preg_match('/^include\s+(\S+)$/', $line, $m) === 1) {
+                $pattern = $m[1][0] === '/' ? $m[1] : dirname($file) . '/' . $m[1];
+                foreach (glob($pattern) ?: [] as $inc) {
+                    array_push($dirs, ...self::ldSoConfDirs($inc, $depth + 1));
+                }
+            } elseif ($line !== '' && $line[0] === '/') {
+                $dirs[] = $line;
+            }
+        }
+        return $dirs;
     }
 
     /**
