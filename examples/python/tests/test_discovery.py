@@ -27,7 +27,10 @@ def test_system_library_comes_before_the_repository_build(tmp_path):
     libdir = tmp_path / "lib"
     libdir.mkdir()
     shutil.copy(os.environ["JUSTCLICK_LIB"], libdir / "libjustclick.so.0")
-    code = (f"import sys; sys.path.insert(0, {str(MODULE.parent)!r}); import justclick; "
+    # The module alone, wherever it is installed (a wheel's would find its own library).
+    (tmp_path / "mod").mkdir()
+    shutil.copy(MODULE, tmp_path / "mod" / "justclick.py")
+    code = (f"import sys; sys.path.insert(0, {str(tmp_path / 'mod')!r}); import justclick; "
             "print(justclick.find_library()); print(justclick.library_version())")
     path, version = _child(code, tmp_path, LD_LIBRARY_PATH=str(libdir)).splitlines()
     assert path == str(libdir / "libjustclick.so.0")
