@@ -115,14 +115,14 @@ EOF2
 r="$work/php-justclick"
 phpdir="$r/usr/share/php/JustClick"
 install -d "$phpdir" "$r/etc/php/$PHPVER/mods-available"
-install -m 0644 "$src"/share/justclick/php/src/JustClick/*.php "$phpdir/"
-# The autoloader and preload script of the package layout: the classes sit
-# beside them, not in src/JustClick/.
-sed -e "s|__DIR__ . '/src/JustClick/'|__DIR__ . '/'|" "$src/share/justclick/php/autoload.php" >"$phpdir/autoload.php"
-grep -q "__DIR__ . '/' . str_replace" "$phpdir/autoload.php" || die "autoload.php changed: adapt deb.sh"
-install -m 0644 "$src/share/justclick/php/preload.php" "$phpdir/preload.php"
+# The layout of the repository and the archive (autoload.php, preload.php and
+# ffi-header.php beside src/JustClick/), which their code and messages assume.
+install -d "$phpdir/src/JustClick"
+install -m 0644 "$src"/share/justclick/php/src/JustClick/*.php "$phpdir/src/JustClick/"
+install -m 0644 "$src/share/justclick/php/autoload.php" "$src/share/justclick/php/preload.php" \
+    "$src/share/justclick/php/ffi-header.php" "$phpdir/"
 sed -e "s|^#define FFI_LIB .*|#define FFI_LIB \"/$LIBDIR/libjustclick.so.$MAJOR\"|" "$src/include/justclick_php.h" >"$phpdir/justclick_php.h"
-chmod 0644 "$phpdir"/*
+chmod 0644 "$phpdir/justclick_php.h"
 sed -e "s|@PHPVER@|$PHPVER|g" -e "s|@MULTIARCH@|$MULTIARCH|g" packaging/debian/justclick.ini >"$r/etc/php/$PHPVER/mods-available/justclick.ini"
 install -d "$r/DEBIAN"
 echo "/etc/php/$PHPVER/mods-available/justclick.ini" >"$r/DEBIAN/conffiles"
@@ -143,9 +143,12 @@ EOF2
 cat >"$r/DEBIAN/postrm" <<EOF2
 #!/bin/sh
 set -e
-# purge: forget phpenmod's record of the module too.
-if [ "\$1" = purge ] && command -v phpdismod >/dev/null; then
-    phpdismod -v $PHPVER -s ALL -m -p justclick || true
+# purge: forget phpenmod's record of the module too, one SAPI at a time
+# (with -s ALL, phpdismod -p forgets it for the last SAPI only).
+if [ "\$1" = purge ] && command -v phpdismod >/dev/null && command -v phpquery >/dev/null; then
+    for sapi in \$(phpquery -v $PHPVER -S 2>/dev/null); do
+        phpdismod -v $PHPVER -s "\$sapi" -m -p justclick || true
+    done
 fi
 EOF2
 chmod 0755 "$r/DEBIAN/postinst" "$r/DEBIAN/prerm" "$r/DEBIAN/postrm"

@@ -29,7 +29,7 @@ use FFI;
  * `header` argument, else JUSTCLICK_HEADER, else `include/justclick_php.h`
  * next to the library's directory (`PREFIX/lib/..` after `make install`,
  * `target/<profile>/../..` in the repository), else `justclick_php.h`
- * beside this file (the Debian package php-justclick).
+ * beside autoload.php (the Debian package php-justclick).
  *
  * What persists: under the CLI (scripts, cron, queue workers) an instance
  * is cached in a static property for the rest of the process, so one
@@ -542,7 +542,7 @@ final class Library
         $candidates = [
             dirname($lib, 2) . '/include/justclick_php.h',
             dirname($lib, 3) . '/include/justclick_php.h',
-            __DIR__ . '/justclick_php.h',
+            dirname(__DIR__, 2) . '/justclick_php.h',
             dirname(__DIR__, 4) . '/include/justclick_php.h',
         ];
         foreach ($candidates as $c) {
