@@ -23,6 +23,7 @@ build:
 
 ## demo: build, start the sandbox, run the C and PHP examples against it
 demo:
+	packaging/ensure-deps.sh demo
 	$(CARGO) build --release --features sandbox
 	examples/demo.sh
 
@@ -82,3 +83,33 @@ deps:
 
 clean:
 	$(CARGO) clean
+
+## dist: dist/justclick-<v>-x86_64-linux-gnu.tar.gz + SHA256SUMS (glibc 2.17 build, stripped)
+dist:
+	packaging/ensure-deps.sh dist
+	packaging/dist.sh
+
+## deb: libjustclick0, libjustclick-dev, php-justclick in dist/ (from the archive; lintian-clean)
+deb: dist
+	packaging/ensure-deps.sh deb
+	packaging/deb.sh
+
+## wheel: dist/justclick-<v>-py3-none-manylinux_2_17_x86_64.whl (from the archive)
+wheel: dist
+	packaging/ensure-deps.sh wheel
+	packaging/wheel.sh
+
+## test-dist: every install route tested installed (archive, wheel, .debs, Composer); root
+test-dist: dist deb wheel
+	packaging/ensure-deps.sh test
+	$(CARGO) build --release --features sandbox
+	packaging/test-installed.sh
+
+# `make test` installs what it needs first (packaging/ensure-deps.sh: apt as
+# root, a pip venv under target/) and ends with the installed routes.
+test: test-dist
+lint test-rust test-php test-python test-fuzz: | test-deps
+test-deps:
+	packaging/ensure-deps.sh test
+
+.PHONY: dist deb wheel test-dist test-deps

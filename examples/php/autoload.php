@@ -5,7 +5,7 @@
  *
  *     require '/path/to/examples/php/autoload.php';
  *
- * (With Composer, composer.json maps the namespace JustClick\ to src/JustClick/.)
+ * (With Composer, the repository's composer.json maps the namespace JustClick\ to src/JustClick/.)
  */
 
 declare(strict_types=1);

@@ -19,7 +19,10 @@ One :class:`Client` may be shared by any number of threads: ctypes releases
 the GIL during each call, and the library's connection pool is shared.
 
 The shared library is found through the ``lib=`` argument, else the
-environment variable ``JUSTCLICK_LIB``, else this repository's
+environment variable ``JUSTCLICK_LIB``, else ``libjustclick.so`` beside this
+module (the wheel ships it there), else the system library
+``libjustclick.so.0`` where the dynamic loader looks for it (the Debian
+package, ``make install``), else this repository's
 ``target/release/libjustclick.so`` (``cargo build --release``).
 """
 
@@ -48,12 +51,58 @@ __all__ = [
     "PanicError",
     "library_version",
     "find_library",
+    "system_library",
 ]
 
 #: The library this module falls back to: the repository's release build.
 DEFAULT_LIBRARY = (
     Path(__file__).resolve().parent.parent.parent / "target" / "release" / "libjustclick.so"
 )
+
+#: The library the wheel installs inside the package, beside this module.
+PACKAGED_LIBRARY = Path(__file__).resolve().parent / "libjustclick.so"
+
+#: The system library's SONAME (Debian's libjustclick0, ``make install``).
+SYSTEM_SONAME = "libjustclick.so.0"
+
+
+def _ld_so_conf_dirs(conf: str, depth: int = 0) -> List[str]:
+    """The directories an ld.so.conf file lists, following ``include`` globs."""
+    import glob
+
+    dirs: List[str] = []
+    try:
+        with open(conf, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return dirs
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("include") and depth < 4:
+            pattern = line[len("include"):].strip()
+            if not pattern.startswith("/"):
+                pattern = os.path.join(os.path.dirname(conf), pattern)
+            for inc in sorted(glob.glob(pattern)):
+                dirs += _ld_so_conf_dirs(inc, depth + 1)
+        elif line.startswith("/"):
+            dirs.append(line)
+    return dirs
+
+
+def system_library() -> Optional[str]:
+    """The first ``libjustclick.so.0`` in the directories the dynamic loader
+    searches, in its order (``LD_LIBRARY_PATH``, /etc/ld.so.conf, the
+    defaults), or None. The loader itself is not asked (dlopen by SONAME): it
+    would answer with any libjustclick this process has already loaded."""
+    dirs = os.environ.get("LD_LIBRARY_PATH", "").split(":")
+    dirs += _ld_so_conf_dirs("/etc/ld.so.conf")
+    dirs += ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
+             "/lib", "/usr/lib"]
+    for d in dirs:
+        candidate = os.path.join(d, SYSTEM_SONAME)
+        if d.startswith("/") and os.path.isfile(candidate):
+            return candidate
+    return None
 
 _INT64_MAX = 2**63 - 1
 _UINT32_MAX = 2**32 - 1
@@ -283,14 +332,21 @@ _LIBRARIES_LOCK = threading.Lock()
 
 def find_library(lib: Union[str, os.PathLike, None] = None) -> str:
     """The library path a client would use: ``lib``, else ``$JUSTCLICK_LIB``,
-    else :data:`DEFAULT_LIBRARY`. Raises :class:`LibraryNotFoundError`
+    else :data:`PACKAGED_LIBRARY`, else :func:`system_library`, else
+    :data:`DEFAULT_LIBRARY`. Raises :class:`LibraryNotFoundError`
     (naming the path and where it came from) when that file does not exist."""
     if lib is not None:
         path, origin = os.fspath(lib), "the lib= argument"
     elif os.environ.get("JUSTCLICK_LIB"):
         path, origin = os.environ["JUSTCLICK_LIB"], "the JUSTCLICK_LIB environment variable"
+    elif PACKAGED_LIBRARY.is_file():
+        path, origin = str(PACKAGED_LIBRARY), "the library inside the installed package"
     else:
-        path, origin = str(DEFAULT_LIBRARY), "the default (this repository's release build)"
+        system = system_library()
+        if system is not None:
+            path, origin = system, "the system library"
+        else:
+            path, origin = str(DEFAULT_LIBRARY), "the default (this repository's release build)"
     if not os.path.isfile(path):
         hint = (
             " (build it with `cargo build --release`)"

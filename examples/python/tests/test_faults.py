@@ -141,6 +141,9 @@ def test_library_lookup_order(monkeypatch, tmp_path):
     repo = Path(justclick.__file__).resolve().parent.parent.parent
     assert justclick.DEFAULT_LIBRARY == repo / "target" / "release" / "libjustclick.so"
     monkeypatch.setattr(justclick, "DEFAULT_LIBRARY", missing)
+    # (an installed wheel or system library would be found before it)
+    monkeypatch.setattr(justclick, "PACKAGED_LIBRARY", missing)
+    monkeypatch.setattr(justclick, "system_library", lambda: None)
     with pytest.raises(justclick.LibraryNotFoundError, match="cargo build --release") as e:
         justclick.Client(LOGIN, SECRET)
     assert str(missing) in e.value.message

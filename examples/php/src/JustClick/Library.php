@@ -22,11 +22,14 @@ use FFI;
  *   whose FFI_LIB names the library's absolute path.
  *
  * The library is looked for at: the `lib` argument, else the environment
- * variable JUSTCLICK_LIB, else the repository's own release build
+ * variable JUSTCLICK_LIB, else the system library `libjustclick.so.0` as
+ * the dynamic loader finds it (the Debian package, `make install`,
+ * LD_LIBRARY_PATH), else the repository's own release build
  * (examples/php/../../target/release/libjustclick.so). The header at: the
  * `header` argument, else JUSTCLICK_HEADER, else `include/justclick_php.h`
  * next to the library's directory (`PREFIX/lib/..` after `make install`,
- * `target/<profile>/../..` in the repository).
+ * `target/<profile>/../..` in the repository), else `justclick_php.h`
+ * beside autoload.php (the Debian package php-justclick).
  *
  * What persists: under the CLI (scripts, cron, queue workers) an instance
  * is cached in a static property for the rest of the process, so one
@@ -49,10 +52,14 @@ final class Library
     {
     }
 
+    /** The SONAME the system library is installed under. */
+    public const SONAME = 'libjustclick.so.0';
+
     /**
      * The library path a client uses when given no `lib` option: the
-     * environment variable JUSTCLICK_LIB, else the repository's release
-     * build. The file is not checked here.
+     * environment variable JUSTCLICK_LIB, else the system library (see
+     * {@see systemPath()}), else the repository's release build. The file is
+     * not checked here.
      */
     public static function defaultPath(): string
     {
@@ -60,7 +67,53 @@ final class Library
         if (is_string($env) && $env !== '') {
             return $env;
         }
-        return dirname(__DIR__, 4) . '/target/release/libjustclick.so';
+        return self::systemPath() ?? dirname(__DIR__, 4) . '/target/release/libjustclick.so';
+    }
+
+    /**
+     * The first `libjustclick.so.0` in the directories the dynamic loader
+     * searches, in its order: LD_LIBRARY_PATH, the directories of
+     * /etc/ld.so.conf (and its includes, which ld.so.cache is built from),
+     * then the default ones. Null when there is none. The loader itself is
+     * not asked (dlopen by SONAME) because it answers with whatever
+     * libjustclick this process has already loaded, whatever its path.
+     */
+    public static function systemPath(): ?string
+    {
+        $dirs = explode(':', (string) getenv('LD_LIBRARY_PATH'));
+        array_push($dirs, ...self::ldSoConfDirs('/etc/ld.so.conf', 0));
+        array_push($dirs, '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib');
+        foreach ($dirs as $dir) {
+            // @: a directory outside open_basedir is simply not a candidate.
+            if ($dir !== '' && $dir[0] === '/' && @is_file($dir . '/' . self::SONAME)) {
+                return $dir . '/' . self::SONAME;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The directories listed in an ld.so.conf file, following `include`
+     * globs (nested at most a few levels, as a loop guard).
+     *
+     * @return list<string>
+     */
+    private static function ldSoConfDirs(string $file, int $depth): array
+    {
+        $lines = $depth > 4 ? false : @file($file, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES);
+        $dirs = [];
+        foreach ($lines === false ? [] : $lines as $line) {
+            $line = trim(explode('#', $line, 2)[0]);
+            if (preg_match('/^include\s+(\S+)$/', $line, $m) === 1) {
+                $pattern = $m[1][0] === '/' ? $m[1] : dirname($file) . '/' . $m[1];
+                foreach (glob($pattern) ?: [] as $inc) {
+                    array_push($dirs, ...self::ldSoConfDirs($inc, $depth + 1));
+                }
+            } elseif ($line !== '' && $line[0] === '/') {
+                $dirs[] = $line;
+            }
+        }
+        return $dirs;
     }
 
     /**
@@ -489,6 +542,7 @@ final class Library
         $candidates = [
             dirname($lib, 2) . '/include/justclick_php.h',
             dirname($lib, 3) . '/include/justclick_php.h',
+            dirname(__DIR__, 2) . '/justclick_php.h',
             dirname(__DIR__, 4) . '/include/justclick_php.h',
         ];
         foreach ($candidates as $c) {
@@ -538,7 +592,8 @@ final class Library
         $env = getenv('JUSTCLICK_LIB');
         return is_string($env) && $env !== ''
             ? 'the environment variable JUSTCLICK_LIB'
-            : 'the default: the repository\'s release build, as neither the option "lib" nor JUSTCLICK_LIB is set';
+            : 'the default: the system library ' . self::SONAME . ' (none found by the loader), then the '
+                . 'repository\'s release build, as neither the option "lib" nor JUSTCLICK_LIB is set';
     }
 
     private static function requireFfi(): void

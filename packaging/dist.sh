@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `make dist`: the portable release archive dist/justclick-<v>-x86_64-linux-gnu.tar.gz
+# and dist/SHA256SUMS. The library is built once here, against glibc 2.17
+# with cargo-zigbuild, stripped (its debug info kept beside it as
+# libjustclick.so.<v>.debug, found through .gnu_debuglink), and checked:
+# SONAME, the newest GLIBC_ symbol version it needs, its size. `make deb` and
+# `make wheel` repackage this archive, so all three ship the same bytes.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+
+need objcopy binutils
+need objdump binutils
+need readelf binutils
+need_venv cargo-zigbuild
+
+# cargo-zigbuild runs `python -m ziglang` from the venv.
+PATH="$VENV/bin:$PATH" cargo zigbuild --release --lib --target "$ZIG_TARGET"
+
+so="$ZIG_OUT/libjustclick.so"
+packaging/check-so.sh "$so" unstripped
+
+stage="$ROOT/target/dist-stage"
+rm -rf "$stage"
+top="$stage/$NAME"
+mkdir -p "$top/lib/pkgconfig" "$top/include" "$top/share/justclick/php" "$top/share/justclick/python"
+
+# Strip, keeping the debug info beside it: gdb and perf find it through the
+# debuglink (same directory, or /usr/lib/debug/<dir>/).
+real="libjustclick.so.$VERSION"
+objcopy --only-keep-debug "$so" "$top/lib/$real.debug"
+chmod 0644 "$top/lib/$real.debug"
+objcopy --strip-debug --strip-unneeded "$so" "$top/lib/$real.tmp"
+(cd "$top/lib" && objcopy --add-gnu-debuglink="$real.debug" "$real.tmp" "$real" && rm "$real.tmp")
+chmod 0755 "$top/lib/$real"
+ln -s "$real" "$top/lib/libjustclick.so.$MAJOR"
+ln -s "libjustclick.so.$MAJOR" "$top/lib/libjustclick.so"
+# The static library: debug sections dropped too (it is linked into programs).
+objcopy --strip-debug "$ZIG_OUT/libjustclick.a" "$top/lib/libjustclick.a"
+chmod 0644 "$top/lib/libjustclick.a"
+packaging/check-so.sh "$top/lib/$real" shipped
+
+# Relocatable: pkg-config substitutes ${pcfiledir}, the directory of this file.
+sed -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e "s|@VERSION@|$VERSION|" \
+    justclick.pc.in >"$top/lib/pkgconfig/justclick.pc"
+grep -q '^Libs.private' "$top/lib/pkgconfig/justclick.pc" ||
+    echo 'Libs.private: -lpthread -ldl -lm' >>"$top/lib/pkgconfig/justclick.pc"
+
+install -m 0644 include/justclick.h include/justclick_php.h "$HPP" "$top/include/"
+
+# The PHP package as Composer and the archive's users see it.
+php_src=examples/php
+cp -r "$php_src/src" "$top/share/justclick/php/"
+install -m 0644 "$php_src/autoload.php" "$php_src/preload.php" "$php_src/ffi-header.php" \
+    "$php_src/example.php" "$php_src/README.md" "$top/share/justclick/php/"
+install -m 0644 composer.json "$top/share/justclick/php/composer.json"
+# Relative to the repository root, composer.json names examples/php/src/.
+sed -i 's|"examples/php/src/JustClick/"|"src/JustClick/"|' "$top/share/justclick/php/composer.json"
+
+install -m 0644 examples/python/justclick.py examples/python/example.py "$top/share/justclick/python/"
+install -m 0644 README.md SECURITY.md LICENSE-MIT LICENSE-APACHE "$top/"
+
+mkdir -p "$DIST"
+rm -f "$ARCHIVE"
+# Reproducible-ish: fixed owner and order.
+tar --sort=name --owner=0 --group=0 --numeric-owner -C "$stage" -czf "$ARCHIVE" "$NAME"
+(cd "$DIST" && sha256sum "$NAME.tar.gz" >SHA256SUMS)
+echo "dist: $ARCHIVE ($(du -h "$ARCHIVE" | cut -f1)); library $(stat -c %s "$top/lib/$real") bytes"
