@@ -5,15 +5,27 @@ use serde_json::{json, Value as Json};
 
 use crate::encode::{encode_lenient, Value};
 use crate::php::parse_query;
-use crate::sign::{ct_eq, request_hash, response_hash};
+use crate::sign::{ct_eq, request_hash, response_hash, Secret};
 
+use super::api::{self, unix_now, Ctx};
+use super::http::Request;
+use super::notify;
 use super::phpjson;
 use super::store::Answer;
 use super::{lock, Fault, Shared};
 
 /// Checks the signature like the service and runs the method. `None` for an
 /// unknown method.
-pub(super) fn verify_and_run(shared: &Shared, method: &str, body: &[u8]) -> Option<Answer> {
+pub(super) fn verify_and_run(shared: &Shared, method: &str, req: &Request) -> Option<Answer> {
+    // §1 order: 5 (login from the host), 7, 2, 1, 4.
+    if !login_matches(&req.host, &shared.login) {
+        return Some(Answer::err(5, "Invalid user name"));
+    }
+    let settings = lock(&shared.settings).clone();
+    if settings.account_disabled {
+        return Some(Answer::err(7, "Account disabled"));
+    }
+    let body = req.body.as_slice();
     if body.is_empty() {
         return Some(Answer::err(2, "Нет данных"));
     }
@@ -41,7 +53,43 @@ pub(super) fn verify_and_run(shared: &Shared, method: &str, body: &[u8]) -> Opti
             st.duplicate_writes += 1;
         }
     }
-    lock(&shared.store).call(method, &params)
+    let ctx = Ctx {
+        now: unix_now(),
+        ip: req.peer,
+        subscribe_limit: settings.subscribe_limit,
+        strict_good_type: settings.strict_good_type,
+        cancel_url: settings.cancel_url.clone(),
+    };
+    let (answer, outgoing) = {
+        let mut store = lock(&shared.store);
+        let answer = api::call(&mut store, &ctx, method, &params);
+        (answer, std::mem::take(&mut store.outbox))
+    };
+    notify::dispatch(shared, &settings, outgoing);
+    answer
+}
+
+/// Service domains whose first label is the account login. On any other
+/// host (an IP, `localhost`, a proxy-only name) the sandbox cannot tell
+/// the login and accepts the call.
+const LOGIN_DOMAINS: &[&str] = &[
+    ".justclick.ru",
+    ".justclick.io",
+    ".influencersoft.com",
+    ".localhost",
+];
+
+/// False when the `Host` names another account: the service answers 5.
+fn login_matches(host: &str, login: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((h, port)) if !h.contains(']') && port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    }
+    .to_ascii_lowercase();
+    match LOGIN_DOMAINS.iter().find(|d| name.ends_with(*d)) {
+        Some(d) => name[..name.len() - d.len()].eq_ignore_ascii_case(login),
+        None => true,
+    }
 }
 
 /// The part of a form body PHP's POST reader reads with `max_input_vars`
@@ -58,8 +106,11 @@ pub(super) fn post_vars_read(body: &[u8], max: usize) -> &[u8] {
 /// The signed JSON body, with the fault's alteration if any.
 pub(super) fn render(shared: &Shared, a: &Answer, fault: Fault) -> Vec<u8> {
     let code = a.code.to_string();
+    // Code 5: the service has no account, so it signs with an empty secret.
+    let empty = Secret::new(b"");
+    let secret = if a.code == 5 { &empty } else { &shared.secret };
     let hash_of = |code: &str, text: &str| {
-        String::from_utf8(response_hash(code, text, &shared.secret).to_vec()).expect("hex")
+        String::from_utf8(response_hash(code, text, secret).to_vec()).expect("hex")
     };
     let hash = match fault {
         Fault::WrongHash => {
@@ -119,6 +170,17 @@ mod tests {
     use crate::php::parse_query;
 
     /// Boundaries measured with PHP-FPM 8.2 and max_input_vars = 1000.
+    #[test]
+    fn login_from_service_host_names() {
+        assert!(login_matches("127.0.0.1:8080", "demo"));
+        assert!(login_matches("jc-sandbox.invalid:80", "demo"));
+        assert!(login_matches("[::1]:80", "demo"));
+        assert!(login_matches("Demo.justclick.ru", "demo"));
+        assert!(login_matches("demo.localhost:8080", "demo"));
+        assert!(!login_matches("other.justclick.ru", "demo"));
+        assert!(!login_matches("other.localhost:8080", "demo"));
+    }
+
     #[test]
     fn post_vars_read_like_php_fpm() {
         let body = |n: usize, tail: &str| {

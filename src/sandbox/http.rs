@@ -1,7 +1,7 @@
 //! HTTP/1.1 serving: accepting, reading requests, routing to the API or the admin endpoints, and applying faults to answers.
 
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread;
@@ -88,6 +88,10 @@ pub(super) struct Request {
     pub(super) method: String,
     pub(super) path: String,
     pub(super) user_agent: String,
+    /// The `Host` header (its first label is the login on `*.justclick.ru`).
+    pub(super) host: String,
+    /// The caller's address (filled in by the connection loop).
+    pub(super) peer: IpAddr,
     pub(super) body: Vec<u8>,
     pub(super) keep_alive: bool,
 }
@@ -132,6 +136,7 @@ pub(super) fn read_request(conn: &mut Conn, buf: &mut Vec<u8>) -> io::Result<Opt
     let mut keep_alive = version == "HTTP/1.1";
     let mut length = 0usize;
     let mut user_agent = String::new();
+    let mut host = String::new();
     let mut expect_continue = false;
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
@@ -153,6 +158,7 @@ pub(super) fn read_request(conn: &mut Conn, buf: &mut Vec<u8>) -> io::Result<Opt
                 }
             }
             "user-agent" => user_agent = value.to_owned(),
+            "host" => host = value.to_owned(),
             "expect" => expect_continue = value.eq_ignore_ascii_case("100-continue"),
             "transfer-encoding" => {
                 return Err(io::Error::new(
@@ -184,6 +190,8 @@ pub(super) fn read_request(conn: &mut Conn, buf: &mut Vec<u8>) -> io::Result<Opt
         method,
         path,
         user_agent,
+        host,
+        peer: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         body,
         keep_alive,
     }))
@@ -211,6 +219,9 @@ pub(super) fn serve_connection(
     tls: Option<Arc<rustls::ServerConfig>>,
 ) {
     let _ = stream.set_nodelay(true);
+    let peer = stream
+        .peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
     let _ = stream.set_read_timeout(Some(shared.config.idle_timeout));
     let mut conn = match tls {
         None => Conn::Plain(stream),
@@ -225,7 +236,7 @@ pub(super) fn serve_connection(
         if shared.stop.load(Ordering::SeqCst) {
             return;
         }
-        let req = match read_request(&mut conn, &mut buf) {
+        let mut req = match read_request(&mut conn, &mut buf) {
             Ok(Some(r)) => r,
             Ok(None) => return,
             Err(e) if e.kind() == io::ErrorKind::InvalidData => {
@@ -237,6 +248,7 @@ pub(super) fn serve_connection(
             }
             Err(_) => return,
         };
+        req.peer = peer;
         let is_api = req.path.starts_with("/api/");
         if is_api && !counted_api {
             counted_api = true;
@@ -346,7 +358,7 @@ pub(super) fn handle_api(shared: &Shared, req: &Request) -> Action {
     let answer = if fault == Fault::RateLimit {
         Some(Answer::err(8, "Превышен лимит запросов к API"))
     } else {
-        verify_and_run(shared, &method, &req.body)
+        verify_and_run(shared, &method, req)
     };
     let cfg = lock(&shared.fault).clone();
     if !cfg.delay.is_zero() {

@@ -12,9 +12,11 @@
 //! `justclick-sandbox` binary.
 
 mod admin;
+mod api;
 mod checks;
 mod faults;
 mod http;
+mod notify;
 pub mod phpjson;
 pub mod store;
 mod tls;
@@ -60,6 +62,45 @@ pub struct Config {
     pub redirect_to: String,
     /// Idle keep-alive connections are closed after this long.
     pub idle_timeout: Duration,
+    /// AddLeadToGroup's per-IP limit: successful subscriptions allowed per
+    /// caller address in 24 h before code 8, as the service does (10);
+    /// 0 disables it for test suites that subscribe more.
+    pub subscribe_limit: u32,
+    /// AddGood reads `good_type` as the service's code does (only `real`
+    /// is physical, `0` is missing) instead of the documented 1/0.
+    pub strict_good_type: bool,
+    /// Send notifications to any host. Off by default: only loopback URLs
+    /// are posted to, so a sandbox never calls out by accident.
+    pub allow_external_notify: bool,
+    /// Sign new/cancel/payment notifications with an empty time
+    /// (`md5(id . email . secret)`, what the documents' PHP snippet
+    /// implies) instead of the documented `created`/`paid`.
+    pub notify_empty_time: bool,
+}
+
+/// Settings an admin request may change at run time (reset restores the
+/// `Config` ones).
+#[derive(Clone, Debug)]
+struct Settings {
+    subscribe_limit: u32,
+    strict_good_type: bool,
+    notify_empty_time: bool,
+    account_disabled: bool,
+    /// Where `cancel_order` notifications go; the service configures it
+    /// only in its UI, so the sandbox takes it from an admin request.
+    cancel_url: Option<String>,
+}
+
+impl Settings {
+    fn from_config(c: &Config) -> Settings {
+        Settings {
+            subscribe_limit: c.subscribe_limit,
+            strict_good_type: c.strict_good_type,
+            notify_empty_time: c.notify_empty_time,
+            account_disabled: false,
+            cancel_url: None,
+        }
+    }
 }
 
 impl Default for Config {
@@ -75,6 +116,10 @@ impl Default for Config {
             max_input_vars: 1000,
             redirect_to: "http://redirect.invalid".into(),
             idle_timeout: Duration::from_secs(60),
+            subscribe_limit: 10,
+            strict_good_type: false,
+            allow_external_notify: false,
+            notify_empty_time: false,
         }
     }
 }
@@ -131,6 +176,10 @@ struct Shared {
     fault: Mutex<FaultConfig>,
     store: Mutex<Store>,
     stats: Mutex<Stats>,
+    settings: Mutex<Settings>,
+    /// Notifications sent (or attempted), for `/__sandbox/notifications`;
+    /// shared with the sending threads.
+    notifications: Arc<Mutex<Vec<Json>>>,
     seen_writes: Mutex<HashSet<[u8; 16]>>,
     draws: AtomicU64,
     /// API requests being handled now (for `Stats::max_in_flight`).
@@ -186,6 +235,8 @@ impl Sandbox {
             fault: Mutex::new(config.fault.clone()),
             store: Mutex::new(Store::seed()),
             stats: Mutex::new(Stats::default()),
+            settings: Mutex::new(Settings::from_config(&config)),
+            notifications: Arc::new(Mutex::new(Vec::new())),
             seen_writes: Mutex::new(HashSet::new()),
             draws: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
@@ -243,6 +294,12 @@ impl Sandbox {
         lock(&self.shared.stats).clone()
     }
 
+    /// The notifications sent so far (oldest first), each
+    /// `{event, url, body, status, error}`.
+    pub fn notifications(&self) -> Vec<Json> {
+        lock(&self.shared.notifications).clone()
+    }
+
     /// Restores the seed data and zeroes the counters.
     pub fn reset(&self) {
         self.shared.reset();
@@ -277,5 +334,7 @@ impl Shared {
         *lock(&self.store) = Store::seed();
         *lock(&self.stats) = Stats::default();
         lock(&self.seen_writes).clear();
+        *lock(&self.settings) = Settings::from_config(&self.config);
+        lock(&self.notifications).clear();
     }
 }
