@@ -55,8 +55,7 @@ pub(crate) fn sign(id: &str, email: &str, time: &str, secret: &[u8]) -> String {
 
 fn send(n: &Outgoing, secret: &[u8], empty_time: bool, external: bool) -> Json {
     let time = if empty_time { "" } else { n.sign[2].as_str() };
-    let mut fields = n.fields.clone();
-    fields.push("hash", sign(&n.sign[0], &n.sign[1], time, secret));
+    let hash = sign(&n.sign[0], &n.sign[1], time, secret);
     let mut record = json!({
         "event": n.event,
         "url": n.url,
@@ -65,8 +64,11 @@ fn send(n: &Outgoing, secret: &[u8], empty_time: bool, external: bool) -> Json {
         "status": null,
         "error": null,
     });
-    let body = match encode(&fields) {
-        Ok(b) => b,
+    // The encoder reserves `hash` for request signatures; a notification's
+    // hash is hex, so appending it is what http_build_query would write.
+    let body = match encode(&n.fields) {
+        Ok(b) if b.is_empty() => format!("hash={hash}"),
+        Ok(b) => format!("{b}&hash={hash}"),
         Err(e) => {
             record["error"] = json!(e.to_string());
             return record;
