@@ -94,6 +94,20 @@ fn field<'a>(p: &'a Params, path: &[&str]) -> &'a str {
     panic!("{path:?} is a map")
 }
 
+/// The sandbox's record of sent notifications once it holds `n` entries
+/// (the sender records an attempt after the receiver has answered).
+fn wait_records(sb: &Sandbox, n: usize) -> Vec<Json> {
+    for _ in 0..500 {
+        let sent = sb.notifications();
+        if sent.len() >= n {
+            assert_eq!(sent.len(), n, "{sent:?}");
+            return sent;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    panic!("{} records, {n} expected", sb.notifications().len());
+}
+
 #[test]
 fn subscribe_then_read_the_contacts_groups() {
     let sb = sandbox();
@@ -240,11 +254,12 @@ fn create_order_pay_it_and_receive_both_notifications() {
     // The sender's nesting is PHP's: the body is what http_build_query writes.
     assert!(body.contains("&items%5B0%5D%5Bpartners%5D%5B0%5D%5Bpartner_fee%5D=99&"));
 
-    let sent = sb.notifications();
-    assert_eq!(sent.len(), 2);
-    assert_eq!(sent[0]["event"], "new_order");
-    assert_eq!(sent[1]["event"], "payment");
-    assert_eq!(sent[1]["status"], 200);
+    let sent = wait_records(&sb, 2);
+    // Each call's notifications leave from their own thread: any order.
+    for event in ["new_order", "payment"] {
+        let n = sent.iter().find(|n| n["event"] == event).unwrap();
+        assert_eq!(n["status"], 200, "{n}");
+    }
     let details = c
         .call(
             "getOrderDetails",
@@ -300,7 +315,7 @@ fn notifications_go_to_loopback_only_and_can_sign_with_the_empty_time() {
         field(&f, &["hash"]),
         md5_hex(&format!("{id}near@example.com{SECRET}"))
     );
-    let sent = sb.notifications();
+    let sent = wait_records(&sb, 2);
     let far = sent
         .iter()
         .find(|n| n["url"].as_str().unwrap().contains("10.255"))
@@ -535,4 +550,74 @@ fn unknown_login_is_5_signed_with_an_empty_secret_and_disabled_account_is_7() {
     );
     sb.reset();
     client(&sb).call("GetAllGoods", &Params::new()).unwrap();
+}
+
+fn admin(sb: &Sandbox, form: &str) -> String {
+    let mut s = TcpStream::connect(sb.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "POST /__sandbox/settings HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp
+}
+
+#[test]
+fn cancel_notification_goes_to_the_admin_configured_url() {
+    let sb = sandbox();
+    let c = client(&sb);
+    let (url, rx) = receiver();
+    let resp = admin(&sb, &format!("cancel_url={url}/cancel"));
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    c.call(
+        "UpdateOrderStatus",
+        &Params::new()
+            .with("bill_id", "300001")
+            .with("status", "cancel"),
+    )
+    .unwrap();
+    let (head, body) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(head.starts_with("POST /cancel HTTP/1.1"), "{head}");
+    let f = parse_query(body.as_bytes());
+    assert_eq!(field(&f, &["status"]), "cancel_order");
+    assert_eq!(field(&f, &["id"]), "300001");
+    let created = field(&f, &["created"]);
+    assert_eq!(
+        field(&f, &["hash"]),
+        md5_hex(&format!("300001ivan@example.com{created}{SECRET}"))
+    );
+    assert!(f.get("link").is_none() && f.get("address").is_none());
+    assert!(admin(&sb, "bogus=1").starts_with("HTTP/1.1 400"));
+}
+
+#[test]
+fn per_ip_subscription_limit_over_http_is_configurable() {
+    let sb = sandbox();
+    let c = client(&sb);
+    assert!(admin(&sb, "subscribe_limit=2").starts_with("HTTP/1.1 200"));
+    let sub = |email: &str| {
+        code(
+            c.call(
+                "AddLeadToGroup",
+                &Params::new()
+                    .with("rid", "second")
+                    .with("lead_email", email),
+            ),
+        )
+    };
+    assert_eq!(sub("a1@example.com").0, 0);
+    assert_eq!(sub("a2@example.com").0, 0);
+    let (code8, text) = sub("a3@example.com");
+    assert_eq!(code8, 8);
+    assert!(
+        text.starts_with("Limit to subscribe for this IP exided. Try later.")
+            && text.contains("127.0.0.1"),
+        "{text}"
+    );
+    assert!(admin(&sb, "subscribe_limit=0").starts_with("HTTP/1.1 200"));
+    assert_eq!(sub("a3@example.com").0, 0);
 }
