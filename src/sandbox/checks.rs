@@ -159,9 +159,13 @@ pub(super) fn render(shared: &Shared, a: &Answer, fault: Fault) -> Vec<u8> {
     body
 }
 
-/// Write methods: everything that is not a read.
+/// Write methods: everything that is not a read (`GetBills` and the newer
+/// lowerCamel `getOrderDetails` alike).
 fn is_write(method: &str) -> bool {
-    !method.starts_with("Get") && method != "SandboxEcho"
+    let read = method
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("get"));
+    !read && method != "SandboxEcho"
 }
 
 #[cfg(test)]
@@ -170,6 +174,13 @@ mod tests {
     use crate::php::parse_query;
 
     /// Boundaries measured with PHP-FPM 8.2 and max_input_vars = 1000.
+    #[test]
+    fn lower_camel_getters_are_reads() {
+        assert!(!is_write("getOrderDetails"));
+        assert!(!is_write("GetBills"));
+        assert!(is_write("CreateOrder"));
+    }
+
     #[test]
     fn login_from_service_host_names() {
         assert!(login_matches("127.0.0.1:8080", "demo"));
