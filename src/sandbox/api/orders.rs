@@ -671,9 +671,14 @@ pub(super) fn get_bills(store: &Store, p: &Params) -> Answer {
     {
         let mut goods = Map::new();
         for l in &o.lines {
+            // The product's current title, as before the split (UpdateGood
+            // shows through; a deleted product has none).
+            let title = store
+                .good_by_name(&l.good_name)
+                .map_or("", |g| g.field("good_title"));
             goods.insert(
                 l.good_id.clone(),
-                json!({"good_name": l.good_name, "good_title": l.title}),
+                json!({"good_name": l.good_name, "good_title": title}),
             );
         }
         result.insert(o.bill_id.clone(), Json::Object(goods));
