@@ -3,10 +3,16 @@
 //! Built only with the `sandbox` feature. It checks request signatures the
 //! way the real service does (PHP-style parse of the body, `hash` removed,
 //! re-encoded with `http_build_query`, md5 compared), answers with signed
-//! JSON byte-identical to PHP's `json_encode`, keeps orders and goods in
-//! memory, and can inject faults. It serves many connections at once with
-//! HTTP/1.1 keep-alive; each response leaves in one write with TCP_NODELAY
-//! so that it never adds delayed-ACK stalls to a benchmark.
+//! JSON byte-identical to PHP's `json_encode`, emulates every API 1.0
+//! method over one in-memory account, sends the order notifications, and
+//! can inject faults. It serves many connections at once with HTTP/1.1
+//! keep-alive; each response leaves in one write with TCP_NODELAY so that
+//! it never adds delayed-ACK stalls to a benchmark.
+//!
+//! Layout: `store` (the account's state), `api` (the methods, one module
+//! per area), `checks` (the common checks and the signed answer), `http`
+//! (serving and routing), `notify` (sending notifications), `faults`,
+//! `admin` (`/__sandbox/...`), `phpjson`, `tls`.
 //!
 //! Start it in-process with [`Sandbox::start`] or as the
 //! `justclick-sandbox` binary.
