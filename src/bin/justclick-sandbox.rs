@@ -25,11 +25,22 @@ usage: justclick-sandbox --port N --login LOGIN --secret SECRET [options]
   --seed N             seed for fault randomness
   --redirect-to URL    target of the 'redirect' fault
   --max-input-vars N   PHP's max_input_vars (default 1000)
+  --subscribe-limit N  AddLeadToGroup subscriptions per caller IP in 24 h
+                       before error 8 (default 10, as the service; 0 = none)
+  --strict-good-type   AddGood reads good_type as the service's code does
+                       (only 'real' is physical; '0' is missing)
+  --allow-external-notify
+                       also send notifications to non-loopback URLs (for
+                       your own CI); by default only loopback receivers
+  --notify-empty-time  sign notifications md5(id . email . secret), the
+                       variant the documents' PHP snippet implies
   --exit-on-stdin-eof  stop when standard input closes (for test harnesses)
 
 Prints 'listening on URL' (and 'ca_file PATH' with --tls), then serves until
-killed. Admin: GET /__sandbox/stats, POST /__sandbox/fault (mode, rate,
-delay_ms, stall_ms), POST /__sandbox/reset.
+killed. Admin: GET /__sandbox/stats, GET /__sandbox/notifications (what was
+sent), POST /__sandbox/fault (mode, rate, delay_ms, stall_ms), POST
+/__sandbox/settings (subscribe_limit, strict_good_type, notify_empty_time,
+account_disabled, cancel_url), POST /__sandbox/reset.
 ";
 
 fn usage() -> String {
@@ -86,6 +97,12 @@ fn run() -> Result<(), String> {
             "--max-input-vars" => {
                 cfg.max_input_vars = num("--max-input-vars", value("--max-input-vars")?)?
             }
+            "--subscribe-limit" => {
+                cfg.subscribe_limit = num("--subscribe-limit", value("--subscribe-limit")?)?
+            }
+            "--strict-good-type" => cfg.strict_good_type = true,
+            "--allow-external-notify" => cfg.allow_external_notify = true,
+            "--notify-empty-time" => cfg.notify_empty_time = true,
             "--exit-on-stdin-eof" => watch_stdin = true,
             "-h" | "--help" => {
                 print!("{}", usage());

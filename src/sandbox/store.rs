@@ -1,22 +1,28 @@
-//! The sandbox's in-memory shop and the API methods that act on it.
+//! The sandbox's state: one emulated account with its groups, contacts,
+//! goods, orders and partners (API-EXT.md §10 item 3). The API methods that
+//! act on it live in `sandbox::api`, one module per area; this module only
+//! holds the data, the seed and the answer type.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::encode::{Params, Value};
+use crate::encode::Params;
 
 /// An answer before signing: `error_code`, `error_text`, optional `result`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
     /// JustClick error code (0 = OK).
     pub code: i64,
-    /// The error text (Russian, as the service writes it).
+    /// The error text, as the service writes it.
     pub text: String,
     /// The `result` field, if any.
     pub result: Option<Json>,
 }
 
 impl Answer {
-    fn ok(text: &str, result: Option<Json>) -> Answer {
+    pub(crate) fn ok(text: &str, result: Option<Json>) -> Answer {
         Answer {
             code: 0,
             text: text.into(),
@@ -33,39 +39,148 @@ impl Answer {
     }
 }
 
+/// A contact group (`rass_name` is its API id).
 #[derive(Clone, Debug)]
-struct OrderGood {
-    good_id: String,
-    good_name: String,
+pub(crate) struct Group {
+    pub(crate) rass_id: u64,
+    pub(crate) rass_name: String,
+    pub(crate) rass_title: String,
+    /// False for autogroups: AddLeadToGroup skips them, GetAllGroups hides them.
+    pub(crate) subscribable: bool,
 }
 
+/// A contact's status in one group.
 #[derive(Clone, Debug)]
-struct Order {
-    bill_id: String,
-    email: String,
-    pay_status: &'static str,
-    status: Option<String>,
-    date: Option<String>,
-    rpo: Option<String>,
-    goods: Vec<OrderGood>,
+pub(crate) struct Membership {
+    pub(crate) rass_name: String,
+    /// `STATUS_WAIT`, `STATUS_SUBSCRIBE`, `STATUS_UNSUBSCRIBE`, ...
+    pub(crate) status: &'static str,
+    /// UNIX seconds of the subscription.
+    pub(crate) time: i64,
 }
 
+/// A contact, keyed by its lowercased email.
 #[derive(Clone, Debug)]
-struct Good {
-    id: String,
-    fields: Map<String, Json>,
+pub(crate) struct Contact {
+    pub(crate) email: String,
+    pub(crate) name: String,
+    pub(crate) phone: String,
+    pub(crate) city: String,
+    pub(crate) tags: Vec<String>,
+    pub(crate) groups: Vec<Membership>,
 }
 
-/// Orders, goods and leads of the emulated account.
+pub(crate) const STATUS_WAIT: &str = "STATUS_WAIT";
+pub(crate) const STATUS_SUBSCRIBE: &str = "STATUS_SUBSCRIBE";
+pub(crate) const STATUS_UNSUBSCRIBE: &str = "STATUS_UNSUBSCRIBE";
+
+/// A product: its numeric id and its settings as PHP received them
+/// (`good_name`, `good_title`, `good_sum`, `good_type`, the notification
+/// URLs...), every value a string.
+#[derive(Clone, Debug)]
+pub(crate) struct Good {
+    pub(crate) id: String,
+    pub(crate) fields: Map<String, Json>,
+}
+
+impl Good {
+    pub(crate) fn field(&self, name: &str) -> &str {
+        self.fields.get(name).and_then(Json::as_str).unwrap_or("")
+    }
+}
+
+/// An affiliate partner with its statistics (GetPartnerStats).
+#[derive(Clone, Debug)]
+pub(crate) struct Partner {
+    pub(crate) id: String,
+    pub(crate) login: String,
+    pub(crate) name: String,
+    /// earned, topay, clicks, leads, bills, partners (as the service's strings).
+    pub(crate) stats: [&'static str; 6],
+}
+
+/// A partner's share of one order line.
+#[derive(Clone, Debug)]
+pub(crate) struct Share {
+    pub(crate) lvl: u8,
+    pub(crate) partner_id: String,
+    pub(crate) partner_name: String,
+    pub(crate) fee: String,
+}
+
+/// One line of an order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Line {
+    pub(crate) good_id: String,
+    pub(crate) good_name: String,
+    pub(crate) title: String,
+    /// Price in this order.
+    pub(crate) sum: String,
+    /// Price from the product's settings.
+    pub(crate) price: String,
+    pub(crate) pincode: String,
+    pub(crate) partners: Vec<Share>,
+}
+
+/// An order (bill) with the fields of API-EXT.md §4's order object.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Order {
+    pub(crate) bill_id: String,
+    pub(crate) email: String,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
+    pub(crate) middle_name: String,
+    pub(crate) phone: String,
+    pub(crate) city: String,
+    pub(crate) country: String,
+    pub(crate) address: String,
+    pub(crate) region: String,
+    pub(crate) postalcode: String,
+    pub(crate) comment: String,
+    pub(crate) tag: String,
+    pub(crate) kupon: String,
+    /// Stored without scheme; empty when the order has none.
+    pub(crate) domain: String,
+    pub(crate) payway: String,
+    pub(crate) created: i64,
+    /// Payment time, 0 while unpaid.
+    pub(crate) paid: i64,
+    pub(crate) pay_status: &'static str,
+    pub(crate) status: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) rpo: Option<String>,
+    /// `(medium|source|campaign|content|term, value)`, only those set.
+    pub(crate) utm: Vec<(String, String)>,
+    pub(crate) lines: Vec<Line>,
+}
+
+/// A notification waiting to be sent (taken out by the server after the
+/// call, sent from a background thread).
+#[derive(Clone, Debug)]
+pub(crate) struct Outgoing {
+    /// `new_order`, `payment` or `cancel_order`.
+    pub(crate) event: &'static str,
+    pub(crate) url: String,
+    /// The form fields without `hash`.
+    pub(crate) fields: Params,
+    /// `id`, `email` and the documented time for the hash.
+    pub(crate) sign: [String; 3],
+}
+
+/// The emulated account.
 #[derive(Clone, Debug)]
 pub struct Store {
-    orders: Vec<Order>,
-    goods: Vec<Good>,
-    leads: Vec<Json>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) contacts: Vec<Contact>,
+    pub(crate) goods: Vec<Good>,
+    pub(crate) orders: Vec<Order>,
+    pub(crate) partners: Vec<Partner>,
+    pub(crate) next_bill: u64,
+    pub(crate) next_id: u64,
+    /// Successful AddLeadToGroup subscriptions per caller IP: (count, clock).
+    pub(crate) ip_subscriptions: HashMap<IpAddr, (u32, i64)>,
+    pub(crate) outbox: Vec<Outgoing>,
 }
-
-/// UpdateGood fields the sandbox stores (all of API.md section 4).
-const GOOD_FIELDS: &[&str] = crate::good::GOOD_FIELDS;
 
 impl Default for Store {
     fn default() -> Store {
@@ -73,14 +188,18 @@ impl Default for Store {
     }
 }
 
+/// The seed orders' creation time: 2013-03-02 12:00 UTC (API.md's example date).
+pub(crate) const SEED_TIME: i64 = 1_362_225_600;
+
 impl Store {
-    /// The seed data: the orders and goods of JustClick's own examples.
+    /// The seed data: the orders, goods and groups of JustClick's own examples.
     pub fn seed() -> Store {
         let good = |id: &str, name: &str, title: &str, sum: &str| {
             let mut fields = Map::new();
             fields.insert("good_name".into(), json!(name));
             fields.insert("good_title".into(), json!(title));
             fields.insert("good_sum".into(), json!(sum));
+            fields.insert("good_type".into(), json!("0"));
             Good {
                 id: id.into(),
                 fields,
@@ -97,344 +216,112 @@ impl Store {
                 "999887",
             ),
         ];
-        let order = |bill: &str, email: &str, pay: &'static str, goods: &[(&str, &str)]| Order {
-            bill_id: bill.into(),
-            email: email.into(),
-            pay_status: pay,
-            status: None,
-            date: None,
-            rpo: None,
-            goods: goods
-                .iter()
-                .map(|(id, name)| OrderGood {
-                    good_id: (*id).into(),
-                    good_name: (*name).into(),
-                })
-                .collect(),
-        };
-        let orders = vec![
-            order(
-                "1111",
-                "client@example.com",
-                "waiting",
-                &[("12549", "oplata")],
-            ),
-            order(
-                "100000",
-                "buyer@example.com",
-                "paid",
-                &[("30001", "super_tovar")],
-            ),
-            order(
-                "258367",
-                "client@example.com",
-                "paid",
-                &[("12549", "oplata")],
-            ),
-            order(
-                "258368",
-                "client@example.com",
-                "paid",
-                &[("13011", "sales"), ("28363", "222")],
-            ),
-            order(
-                "258369",
-                "client@example.com",
-                "cancel",
-                &[("28363", "222")],
-            ),
-            order(
-                "300001",
-                "ivan@example.com",
-                "waiting",
-                &[("30001", "super_tovar")],
-            ),
-        ];
-        Store {
-            orders,
+        let mut store = Store {
+            groups: vec![
+                group(1, "super", "Super list", true),
+                group(2, "second", "Вторая группа", true),
+                group(
+                    3,
+                    "clients_super_tovar",
+                    "Клиенты продукта: \"Супер набор из 10 DVD по приготовлению яичницы\"",
+                    true,
+                ),
+                group(4, "allleads", "Все подписчики", false),
+            ],
+            contacts: vec![Contact {
+                email: "client@example.com".into(),
+                name: "Клиент".into(),
+                phone: String::new(),
+                city: String::new(),
+                tags: Vec::new(),
+                groups: vec![Membership {
+                    rass_name: "super".into(),
+                    status: STATUS_SUBSCRIBE,
+                    time: 1_500_000_000,
+                }],
+            }],
             goods,
-            leads: Vec::new(),
+            orders: Vec::new(),
+            partners: vec![Partner {
+                id: "501".into(),
+                login: "partner1".into(),
+                name: "Пётр Партнёров".into(),
+                stats: ["1500", "500", "120", "30", "4", "2"],
+            }],
+            next_bill: 300_002,
+            next_id: 40_000,
+            ip_subscriptions: HashMap::new(),
+            outbox: Vec::new(),
+        };
+        let seed: [(&str, &str, &'static str, &[&str]); 6] = [
+            ("1111", "client@example.com", "waiting", &["oplata"]),
+            ("100000", "buyer@example.com", "paid", &["super_tovar"]),
+            ("258367", "client@example.com", "paid", &["oplata"]),
+            ("258368", "client@example.com", "paid", &["sales", "222"]),
+            ("258369", "client@example.com", "cancel", &["222"]),
+            ("300001", "ivan@example.com", "waiting", &["super_tovar"]),
+        ];
+        for (bill, email, pay, names) in seed {
+            let lines = names.iter().map(|n| store.line_for(n, "")).collect();
+            store.orders.push(Order {
+                bill_id: bill.into(),
+                email: email.into(),
+                created: SEED_TIME,
+                paid: if pay == "paid" { SEED_TIME + 3600 } else { 0 },
+                pay_status: pay,
+                lines,
+                ..Order::default()
+            });
         }
+        store
     }
 
-    fn good_title(&self, good_name: &str) -> String {
+    pub(crate) fn good_by_name(&self, good_name: &str) -> Option<&Good> {
         self.goods
             .iter()
-            .find(|g| g.fields.get("good_name").and_then(Json::as_str) == Some(good_name))
-            .and_then(|g| g.fields.get("good_title").and_then(Json::as_str))
-            .unwrap_or("")
-            .to_owned()
+            .find(|g| g.field("good_name") == good_name)
     }
 
-    /// Runs one verified API call.
+    pub(crate) fn group(&self, rass_name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.rass_name == rass_name)
+    }
+
+    pub(crate) fn contact(&self, email: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.email == email)
+    }
+
+    /// An order line for an existing product; `sum` empty or "0" means the
+    /// product's price (the service's quirk: no free lines this way).
+    pub(crate) fn line_for(&self, good_name: &str, sum: &str) -> Line {
+        let g = self.good_by_name(good_name);
+        let price = g.map_or("0", |g| g.field("good_sum")).to_owned();
+        let sum = if sum.is_empty() || sum.parse::<f64>().ok() == Some(0.0) {
+            price.clone()
+        } else {
+            sum.to_owned()
+        };
+        Line {
+            good_id: g.map_or("", |g| &g.id).to_owned(),
+            good_name: good_name.into(),
+            title: g.map_or("", |g| g.field("good_title")).to_owned(),
+            sum,
+            price,
+            ..Line::default()
+        }
+    }
+
+    /// Runs one verified API call at the current time from loopback (for
+    /// benchmarks and unit tests); the server uses `sandbox::api::call`.
     pub fn call(&mut self, method: &str, p: &Params) -> Option<Answer> {
-        Some(match method {
-            "DeleteOrder" => self.delete_order(p),
-            "UpdateOrderStatus" => self.update_order_status(p),
-            "GetBills" => self.get_bills(p),
-            "UpdateGood" => self.update_good(p),
-            "GetAllGoods" => self.get_all_goods(),
-            "AddLeadToGroup" => self.add_lead(p),
-            "SandboxEcho" => Answer::ok("OK", Some(params_to_json(p))),
-            _ => return None,
-        })
-    }
-
-    fn delete_order(&mut self, p: &Params) -> Answer {
-        let bill = text(p, "bill_id");
-        if bill.is_empty() {
-            return Answer::err(203, "Пустой номер заказа");
-        }
-        match self.orders.iter().position(|o| o.bill_id == bill) {
-            Some(i) => {
-                self.orders.remove(i);
-                Answer::ok("Заказ удален", None)
-            }
-            None => Answer::err(200, "Заказ не существует"),
-        }
-    }
-
-    fn update_order_status(&mut self, p: &Params) -> Answer {
-        let bill = text(p, "bill_id");
-        if bill.is_empty() {
-            return Answer::err(203, "Пустой номер заказа");
-        }
-        let status = text(p, "status");
-        if !["sent", "paid", "return", "cancel"].contains(&status.as_str()) {
-            return Answer::err(201, "Неверный статус заказа");
-        }
-        let date = text(p, "date");
-        let rpo = text(p, "rpo");
-        if (status == "sent" || status == "paid") && date.is_empty() {
-            return Answer::err(3, "Не указана дата (date)");
-        }
-        if status == "sent" && rpo.is_empty() {
-            return Answer::err(3, "Не указан номер почтового отправления (rpo)");
-        }
-        let Some(order) = self.orders.iter_mut().find(|o| o.bill_id == bill) else {
-            return Answer::err(200, "Заказ не существует");
-        };
-        match status.as_str() {
-            "paid" => order.pay_status = "paid",
-            "cancel" | "return" => order.pay_status = "cancel",
-            _ => {}
-        }
-        order.status = Some(status);
-        order.date = (!date.is_empty()).then_some(date);
-        order.rpo = (!rpo.is_empty()).then_some(rpo);
-        Answer::ok("Статус заказа изменен", None)
-    }
-
-    fn get_bills(&self, p: &Params) -> Answer {
-        let email = text(p, "email");
-        if email.is_empty() {
-            return Answer::err(3, "Не указан email");
-        }
-        let filter = text(p, "pay_status");
-        if !filter.is_empty() && !["paid", "waiting", "cancel"].contains(&filter.as_str()) {
-            return Answer::err(3, "Неверный pay_status");
-        }
-        let mut result = Map::new();
-        for o in self
-            .orders
-            .iter()
-            .filter(|o| o.email.eq_ignore_ascii_case(&email))
-            .filter(|o| filter.is_empty() || o.pay_status == filter)
-        {
-            let mut goods = Map::new();
-            for g in &o.goods {
-                goods.insert(
-                    g.good_id.clone(),
-                    json!({"good_name": g.good_name, "good_title": self.good_title(&g.good_name)}),
-                );
-            }
-            result.insert(o.bill_id.clone(), Json::Object(goods));
-        }
-        if result.is_empty() {
-            return Answer::err(400, "Заказы не найдены");
-        }
-        Answer::ok("OK", Some(Json::Object(result)))
-    }
-
-    fn update_good(&mut self, p: &Params) -> Answer {
-        let name = text(p, "good_name");
-        if name.is_empty() {
-            return Answer::err(3, "Не указан good_name");
-        }
-        let Some(good) = self
-            .goods
-            .iter_mut()
-            .find(|g| g.fields.get("good_name").and_then(Json::as_str) == Some(name.as_str()))
-        else {
-            return Answer::err(3, "Продукт не найден");
-        };
-        for &field in GOOD_FIELDS {
-            if let Some(Value::Str(v)) = p.get(field) {
-                good.fields.insert(field.into(), json!(v));
-            }
-        }
-        // The service's documented quirk: an omitted price is stored as 0.
-        if p.get("good_sum").is_none() {
-            good.fields.insert("good_sum".into(), json!("0"));
-        }
-        Answer::ok("Продукт обновлен", None)
-    }
-
-    fn get_all_goods(&self) -> Answer {
-        let list: Vec<Json> = self
-            .goods
-            .iter()
-            .map(|g| {
-                let mut m = Map::new();
-                m.insert("good_id".into(), json!(g.id));
-                for (k, v) in &g.fields {
-                    m.insert(k.clone(), v.clone());
-                }
-                Json::Object(m)
-            })
-            .collect();
-        Answer::ok("OK", Some(Json::Array(list)))
-    }
-
-    fn add_lead(&mut self, p: &Params) -> Answer {
-        let email = text(p, "lead_email");
-        if email.is_empty() {
-            return Answer::err(100, "Не указан email подписчика");
-        }
-        let lead = params_to_json(p);
-        self.leads.push(lead.clone());
-        Answer::ok("OK", Some(lead))
+        super::api::call(self, &super::api::Ctx::now_local(), method, p)
     }
 }
 
-/// A top-level string parameter, or "" when absent or not a string.
-fn text(p: &Params, key: &str) -> String {
-    match p.get(key) {
-        Some(Value::Str(s)) => s.clone(),
-        _ => String::new(),
-    }
-}
-
-/// What PHP would hold in `$_POST`, as JSON (every leaf a string).
-pub fn params_to_json(p: &Params) -> Json {
-    let mut m = Map::new();
-    for (k, v) in p.iter() {
-        m.insert(k.to_owned(), value_to_json(v));
-    }
-    Json::Object(m)
-}
-
-fn value_to_json(v: &Value) -> Json {
-    match v {
-        Value::Map(m) => params_to_json(m),
-        Value::Str(s) => Json::String(s.clone()),
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::String(if *b { "1" } else { "0" }.into()),
-        Value::Int(i) => Json::String(i.to_string()),
-        Value::UInt(u) => Json::String(u.to_string()),
-        Value::Float(f) => Json::String(f.to_string()),
-        Value::List(l) => Json::Array(l.iter().map(value_to_json).collect()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn p(pairs: &[(&str, &str)]) -> Params {
-        pairs.iter().map(|(k, v)| (*k, *v)).collect()
-    }
-
-    #[test]
-    fn orders_lifecycle() {
-        let mut s = Store::seed();
-        let r = s
-            .call(
-                "GetBills",
-                &p(&[("email", "client@example.com"), ("pay_status", "paid")]),
-            )
-            .unwrap();
-        let bills = r.result.unwrap();
-        assert_eq!(bills.as_object().unwrap().len(), 2);
-        assert_eq!(
-            bills["258368"]["13011"]["good_title"],
-            "Продажи в кинотеатрах"
-        );
-        assert_eq!(
-            s.call("DeleteOrder", &p(&[("bill_id", "1111")]))
-                .unwrap()
-                .code,
-            0
-        );
-        assert_eq!(
-            s.call("DeleteOrder", &p(&[("bill_id", "1111")]))
-                .unwrap()
-                .code,
-            200
-        );
-        assert_eq!(
-            s.call(
-                "GetBills",
-                &p(&[("email", "client@example.com"), ("pay_status", "waiting")])
-            )
-            .unwrap()
-            .code,
-            400
-        );
-        let r = s
-            .call(
-                "UpdateOrderStatus",
-                &p(&[("bill_id", "300001"), ("status", "paid"), ("date", "5")]),
-            )
-            .unwrap();
-        assert_eq!(r.code, 0);
-        let r = s
-            .call(
-                "GetBills",
-                &p(&[("email", "ivan@example.com"), ("pay_status", "paid")]),
-            )
-            .unwrap();
-        assert_eq!(r.code, 0);
-        assert_eq!(
-            s.call(
-                "UpdateOrderStatus",
-                &p(&[("bill_id", "1"), ("status", "x")])
-            )
-            .unwrap()
-            .code,
-            201
-        );
-    }
-
-    #[test]
-    fn goods_update_and_zero_price_quirk() {
-        let mut s = Store::seed();
-        let r = s
-            .call(
-                "UpdateGood",
-                &p(&[("good_name", "sales"), ("good_title", "Новое")]),
-            )
-            .unwrap();
-        assert_eq!(r.code, 0);
-        let all = s
-            .call("GetAllGoods", &Params::new())
-            .unwrap()
-            .result
-            .unwrap();
-        let sales = all
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|g| g["good_name"] == "sales")
-            .unwrap();
-        assert_eq!(sales["good_title"], "Новое");
-        assert_eq!(sales["good_sum"], "0");
-        assert_eq!(
-            s.call("UpdateGood", &p(&[("good_name", "nope")]))
-                .unwrap()
-                .code,
-            3
-        );
-        assert!(s.call("NoSuchMethod", &Params::new()).is_none());
+fn group(id: u64, name: &str, title: &str, subscribable: bool) -> Group {
+    Group {
+        rass_id: id,
+        rass_name: name.into(),
+        rass_title: title.into(),
+        subscribable,
     }
 }

@@ -351,8 +351,9 @@ static void test_calls(const jc_client *c)
                                            &out), JC_OK,
                     "{\"ok\":true,\"error_code\":0,\"error_text\":\"OK\",\"result\":{\"b\":\"x y\","
                     "\"a\":{\"0\":\"1\",\"1\":\"1\",\"3\":{\"k\":\"v\"}}}}");
-    JT_EXPECT("AddLeadToGroup", out, jc_call(c, "AddLeadToGroup", "{\"rid\":[\"g1\"],"
-                                        "\"lead_email\":\"x@example.com\"}", &out), JC_OK, "x@example.com");
+    JT_EXPECT("AddLeadToGroup", out, jc_call(c, "AddLeadToGroup", "{\"rid\":[\"second\"],"
+                                        "\"lead_email\":\"x@example.com\"}", &out), JC_OK,
+              "\"error_text\":\"Activation email sent to subscriber\"");
     JT_EXPECT("call \"\" params", out, jc_call(c, "GetAllGoods", "", &out), JC_OK, NULL);
     JT_EXPECT("call {} params", out, jc_call(c, "GetAllGoods", "{}", &out), JC_OK, NULL);
     JT_EXPECT("unknown method is HTTP 404", out, jc_call(c, "NoSuchMethod", NULL, &out),

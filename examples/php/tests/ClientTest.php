@@ -135,11 +135,12 @@ final class ClientTest extends TestCase
         self::assertTrue(array_is_list($goods));
         self::assertSame(['oplata', 'sales', '222', 'super_tovar'], array_column($goods, 'good_name'));
 
-        // A method without a result returns null; AddLeadToGroup echoes the lead.
+        // A method without a result returns null (AddLeadToGroup too); SandboxEcho echoes.
         self::assertNull($jc->call('DeleteOrder', ['bill_id' => '258369']));
         $lead = ['rid' => ['clients', 'vip'], 'lead_name' => 'Иван Петров', 'lead_email' => 'ivan@example.com'];
-        self::assertSame($lead, $jc->call('AddLeadToGroup', $lead));
+        self::assertNull($jc->call('AddLeadToGroup', $lead));
         self::assertSame(self::phpBody($lead), self::sandbox()->stats()['last_body']);
+        self::assertSame($lead, $jc->call('SandboxEcho', $lead));
 
         // No params at all: an empty signed body.
         self::assertSame([], $jc->call('SandboxEcho'));

@@ -204,19 +204,14 @@ def test_update_good_unknown_product(client):
 def test_call_any_method(client, sandbox):
     goods = client.call("GetAllGoods")
     assert [g["good_name"] for g in goods] == ["oplata", "sales", "222", "super_tovar"]
-    lead = client.call(
-        "AddLeadToGroup",
-        {"rid": ["group1", "group2"], "lead_email": "ivan@example.com", "lead_name": "Иван Петров"},
-    )
-    assert lead == {
-        "rid": ["group1", "group2"],
-        "lead_email": "ivan@example.com",
-        "lead_name": "Иван Петров",
-    }
+    lead = {"rid": ["group1", "group2"], "lead_email": "ivan@example.com", "lead_name": "Иван Петров"}
+    # Unknown groups: the service answers code 0 without a result.
+    assert client.call("AddLeadToGroup", lead) is None
     assert signed_body(sandbox) == (
         "rid%5B0%5D=group1&rid%5B1%5D=group2&lead_email=ivan%40example.com"
         "&lead_name=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2"
     )
+    assert client.call("SandboxEcho", lead) == lead
     with pytest.raises(justclick.ApiError) as e:
         client.call("AddLeadToGroup", {})
     assert e.value.code == 100
