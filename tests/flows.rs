@@ -1,0 +1,192 @@
+//! End to end with the library's own typed methods against the sandbox as
+//! the service (issue 14): the answers come back typed, the documented
+//! special answers come back as outcomes, and every notification the
+//! sandbox sends to a loopback receiver is verified by
+//! `Client::verify_notification`, as a shop's handler would do it.
+#![cfg(feature = "sandbox")]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use common::*;
+use justclick::notify::{Event, HashRule};
+use justclick::{
+    CreatedOrder, Error, LeadGroupStatus, List, Order, OrderStatus, Outcome, Params, Value,
+};
+
+/// Loopback receiver: every request body goes to the channel, answered
+/// `200 OK` (one request per connection, as the sandbox sends them).
+fn receiver() -> (String, mpsc::Receiver<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let (body_at, len) = loop {
+                let n = s.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    return;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&buf[..p]).to_ascii_lowercase();
+                    let len = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    break (p + 4, len);
+                }
+            };
+            while buf.len() < body_at + len {
+                let n = s.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK");
+            if tx.send(buf[body_at..].to_vec()).is_err() {
+                return;
+            }
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn subscribe_read_back_and_the_named_outcomes() {
+    let sb = sandbox();
+    let c = client(&sb);
+    let lead = Params::new()
+        .with("rid", Value::List(vec!["second".into()]))
+        .with("lead_email", "flow@example.com")
+        .with("lead_name", "Flow");
+    let first = c.add_lead_to_group(&lead).unwrap();
+    assert_eq!(first.outcome, None, "a new subscription is ordinary");
+
+    let groups: List<LeadGroupStatus> = c
+        .get_lead_group_statuses(&Params::new().with("email", "FLOW@example.com"))
+        .unwrap()
+        .parse_result()
+        .unwrap();
+    let second = groups
+        .0
+        .iter()
+        .find(|g| g.rass_name == "second")
+        .expect("the contact is in 'second'");
+    assert!(second.rass_status.starts_with("STATUS_"), "{second:?}");
+
+    // The service answers code 0 with a text for these two: the library
+    // names them instead of reporting a plain success.
+    let again = c.add_lead_to_group(&lead).unwrap();
+    assert_eq!(again.outcome, Some(Outcome::AlreadyRegistered));
+    let nowhere = Params::new()
+        .with("rid", Value::List(vec!["no_such_group".into()]))
+        .with("lead_email", "flow@example.com");
+    match c.add_lead_to_group(&nowhere) {
+        Err(Error::Api { code: 103, .. }) => {}
+        other => panic!("invalid group must not look like success: {other:?}"),
+    }
+    // Validation happens before any traffic.
+    let before = sb.stats().requests;
+    let e = c
+        .add_lead_to_group(&Params::new().with("lead_emial", "x@example.com"))
+        .unwrap_err();
+    assert!(e.to_string().contains("lead_email"), "{e}");
+    assert_eq!(sb.stats().requests, before, "nothing sent for a bad call");
+}
+
+#[test]
+fn order_duplicate_payment_and_verified_notifications() {
+    let sb = sandbox();
+    let c = client(&sb);
+    let (url, rx) = receiver();
+    c.add_good(
+        &Params::new()
+            .with("good_name", "flow_course")
+            .with("good_type", "0")
+            .with("good_title", "Flow course")
+            .with("good_sum", 1500)
+            .with("good_api_url_new_order", format!("{url}/jc?a=new"))
+            .with("good_api_url_notif", format!("{url}/jc?a=paid")),
+    )
+    .unwrap();
+    let order = Params::new()
+        .with(
+            "goods",
+            Value::List(vec![Value::Map(
+                Params::new().with("good_name", "flow_course"),
+            )]),
+        )
+        .with("bill_first_name", "Мария")
+        .with("bill_email", "maria@example.com");
+    let created = c.create_order(&order).unwrap();
+    assert_eq!(created.outcome, None);
+    let bill: CreatedOrder = created.parse_result().unwrap();
+
+    // The shop's handler: the raw body, verified with the account's key.
+    let body = rx.recv_timeout(Duration::from_secs(10)).expect("new_order");
+    let n = c.verify_notification(&body).unwrap();
+    assert_eq!(n.event(), Event::NewOrder);
+    assert!(n.verified());
+    assert_eq!(n.hash_rule(), Some(HashRule::Documented));
+    assert_eq!(n.id(), Some(bill.bill_id.as_str()));
+    assert_eq!(n.email(), Some("maria@example.com"));
+
+    // The same order again: the service's 601, as a named outcome with the
+    // existing number, not an error.
+    let dup = c.create_order(&order).unwrap();
+    assert_eq!(
+        dup.outcome,
+        Some(Outcome::AlreadyExists {
+            bill_id: bill.bill_id.clone()
+        })
+    );
+
+    let details: Order = c
+        .get_order_details(&Params::new().with("bill_id", bill.bill_id.as_str()))
+        .unwrap()
+        .parse_result()
+        .unwrap();
+    assert_eq!(details.id, bill.bill_id);
+    assert_eq!(details.email.as_deref(), Some("maria@example.com"));
+
+    c.update_order_status(&bill.bill_id, OrderStatus::Paid, Some(1_700_000_000), None)
+        .unwrap();
+    let body = rx.recv_timeout(Duration::from_secs(10)).expect("payment");
+    let paid = c.verify_notification(&body).unwrap();
+    assert_eq!(paid.event(), Event::Payment);
+    assert!(paid.verified());
+    assert_eq!(paid.paid(), Some(1_700_000_000));
+    assert_eq!(paid.last_payment_sum(), Some(1500.0));
+
+    // A tampered copy (another order number) fails the signature check,
+    // and so does the genuine body checked with another account's key.
+    let text = String::from_utf8(body.clone()).unwrap();
+    let forged = text.replacen(&format!("id={}", bill.bill_id), "id=1", 1);
+    assert_ne!(forged, text, "the body carries id={}", bill.bill_id);
+    match c.verify_notification(forged.as_bytes()) {
+        Err(Error::BadSignature(_)) => {}
+        other => panic!("a forged notification was accepted: {other:?}"),
+    }
+    let stranger =
+        justclick::Client::new(LOGIN, "another-secret", justclick::Options::default()).unwrap();
+    match stranger.verify_notification(&body) {
+        Err(Error::BadSignature(_)) => {}
+        other => panic!("verified with the wrong key: {other:?}"),
+    }
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "one notification per event"
+    );
+}
