@@ -4,14 +4,17 @@
 
 use std::process::Command;
 
-/// Without the feature the other suites would compile to nothing and "pass".
+// Without the feature the other suites would compile to nothing and "pass".
+#[cfg(not(feature = "sandbox"))]
+compile_error!(
+    "the integration tests were built without the sandbox: the self dev-dependency \
+     `justclick = { path = \".\", features = [\"sandbox\"] }` is missing from Cargo.toml"
+);
+
+#[cfg(feature = "sandbox")]
 #[test]
 fn tests_are_built_with_the_sandbox() {
-    assert!(
-        cfg!(feature = "sandbox"),
-        "the integration tests were built without the sandbox: the self dev-dependency \
-         `justclick = {{ path = \".\", features = [\"sandbox\"] }}` is missing from Cargo.toml"
-    );
+    assert!(justclick::sandbox::Fault::from_name("none").is_some());
 }
 
 /// `cargo tree` for the given edge kinds: one `name version features` line per package.
