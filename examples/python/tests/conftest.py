@@ -1,6 +1,7 @@
 """Fixtures: the justclick-sandbox binary on an ephemeral loopback port, and
 clients pointed at it. Run through examples/python/run-tests.sh (which sets
-JUSTCLICK_LIB to the debug build made with `cargo build --features sandbox`).
+JUSTCLICK_LIB and JUSTCLICK_SANDBOX to the release build made with
+`cargo build --release --features sandbox`, the one users install).
 """
 
 import json
@@ -21,13 +22,13 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent.parent
 sys.path.insert(0, str(HERE.parent))
 
-# The debug library has the sandbox feature (and its jc_test_panic hook).
-os.environ.setdefault("JUSTCLICK_LIB", str(REPO / "target" / "debug" / "libjustclick.so"))
+# Built with the sandbox feature (and its jc_test_panic hook).
+os.environ.setdefault("JUSTCLICK_LIB", str(REPO / "target" / "release" / "libjustclick.so"))
 
 import justclick  # noqa: E402
 
 SANDBOX_BIN = Path(
-    os.environ.get("JUSTCLICK_SANDBOX") or REPO / "target" / "debug" / "justclick-sandbox"
+    os.environ.get("JUSTCLICK_SANDBOX") or REPO / "target" / "release" / "justclick-sandbox"
 )
 LOGIN = "demo"
 # A fresh secret per run: tests assert it never shows up in any output.
@@ -43,7 +44,7 @@ class Sandbox:
     def __init__(self, *extra_args):
         if not SANDBOX_BIN.is_file():
             pytest.fail(
-                f"{SANDBOX_BIN} is missing: run `cargo build --features sandbox` first",
+                f"{SANDBOX_BIN} is missing: run `cargo build --release --features sandbox` first",
                 pytrace=False,
             )
         self.proc = subprocess.Popen(
