@@ -10,7 +10,7 @@ mod common;
 
 use std::process::Command;
 
-use common::c::{profile, repo, require_tool, without_test_env};
+use common::c::{profile, profile_dir, repo, require_tool, without_test_env};
 
 const TARGET: f64 = 100_000.0;
 
@@ -72,7 +72,7 @@ fn update_good_costs_under_100k_instructions_on_every_path() {
         cmd.arg("--release");
     }
     assert!(cmd.status().expect("cargo runs").success());
-    let exe = repo().join("target").join(profile()).join("examples/bench");
+    let exe = profile_dir().join("examples/bench");
 
     let rust = per_call(&exe, "update_good");
     let ffi = per_call(&exe, "update_good_ffi");

@@ -17,7 +17,7 @@ pub fn repo() -> PathBuf {
 }
 
 /// target/<profile>, derived from this test binary's own location.
-fn profile_dir() -> PathBuf {
+pub fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     exe.parent().unwrap().parent().unwrap().to_path_buf() // target/debug/deps/x -> target/debug
 }
