@@ -13,7 +13,7 @@ else
 PROFILE_FLAG :=
 endif
 
-.PHONY: all build demo test test-rust test-php test-python test-fuzz lint header install bench fuzz deps clean
+.PHONY: all build demo test test-build test-rust test-php test-python test-fuzz lint header install bench fuzz deps clean
 
 all: build
 
@@ -27,23 +27,27 @@ demo:
 	$(CARGO) build --release --features sandbox
 	examples/demo.sh
 
-## test: every suite (Rust, C/C++ under valgrind and sanitizers, PHP, Python, fuzz smoke)
+## test: every suite (Rust, C/C++ under valgrind and sanitizers, PHP, Python,
+## fuzz smoke) against ONE build: the release profile users get, with the
+## sandbox's server and test hooks. Plain `cargo test` (debug) also works.
 test: lint test-rust test-php test-python test-fuzz
 
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --features sandbox -- -D warnings
 
-test-rust:
-	$(CARGO) build --features sandbox
-	$(CARGO) test --features sandbox
+# The library and the sandbox binary in target/release; the Rust tests reuse
+# them, the PHP and Python suites load them.
+test-build:
+	$(CARGO) build --release --features sandbox
 
-test-php:
-	$(CARGO) build --features sandbox
+test-rust: test-build
+	$(CARGO) test --release --features sandbox
+
+test-php: test-build
 	examples/php/run-tests.sh
 
-test-python:
-	$(CARGO) build --features sandbox
+test-python: test-build
 	examples/python/run-tests.sh
 
 test-fuzz:
@@ -51,7 +55,7 @@ test-fuzz:
 
 ## header: regenerate include/justclick.h and include/justclick_php.h
 header:
-	JUSTCLICK_BLESS=1 $(CARGO) test --features sandbox --test header
+	JUSTCLICK_BLESS=1 $(CARGO) test --release --features sandbox --test header
 
 ## install: library, headers and justclick.pc under $(PREFIX)
 ##   make install PREFIX=/opt/justclick   (PROFILE=debug FEATURES=sandbox for tests)

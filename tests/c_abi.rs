@@ -313,12 +313,13 @@ fn make_install_then_pkg_config_builds_a_c_program() {
     let prefix = std::env::temp_dir().join(format!("justclick-install-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&prefix);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new("make")
+    let out = without_test_env(&mut Command::new("make"))
         .arg("-C")
         .arg(repo())
         .arg("install")
         .arg(format!("PREFIX={}", prefix.display()))
-        .args(["PROFILE=debug", "FEATURES=sandbox"])
+        .arg(format!("PROFILE={}", profile()))
+        .arg("FEATURES=sandbox")
         .arg(format!("CARGO={cargo}"))
         .output()
         .expect("make runs");

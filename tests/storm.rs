@@ -131,8 +131,18 @@ fn sixteen_threads_share_one_client_through_a_fault_storm() {
         slowest_ms.load(Ordering::Relaxed)
     );
 
-    // Every call ended with a status, and only with the storm's kinds.
-    assert_eq!(counts.values().sum::<u64>(), attempted);
+    // Every call ended (the threads joined) with one of the storm's kinds,
+    // and the outcomes agree with the server's count: an `ok` or an
+    // `http_status` is an answer from the sandbox, which counts each request
+    // before it draws a fault, so those calls all reached it; and it saw no
+    // request that no call made.
+    let answered =
+        counts.get("ok").copied().unwrap_or(0) + counts.get("http_status").copied().unwrap_or(0);
+    assert!(
+        answered <= stats.requests && stats.requests <= attempted,
+        "outcomes {counts:?} do not match the {} requests the server saw ({attempted} calls)",
+        stats.requests
+    );
     for kind in counts.keys() {
         assert!(
             ["ok", "transport", "timeout", "http_status"].contains(kind),
@@ -206,7 +216,13 @@ fn batches_in_a_storm_send_each_write_at_most_once() {
     eprintln!("batch of 400 in a storm: {counts:?}");
     let st = sb.stats();
     assert_eq!(st.duplicate_writes, 0);
-    assert!(st.requests <= calls.len() as u64);
+    let answered =
+        counts.get("ok").copied().unwrap_or(0) + counts.get("http_status").copied().unwrap_or(0);
+    assert!(
+        answered <= st.requests && st.requests <= calls.len() as u64,
+        "outcomes {counts:?} vs {} requests",
+        st.requests
+    );
     for kind in counts.keys() {
         assert!(
             ["ok", "transport", "timeout", "http_status"].contains(kind),
@@ -404,11 +420,11 @@ fn storm_through_the_c_abi_under_valgrind() {
         .iter()
         .map(|k| field(k))
         .sum();
+    assert_eq!(field("other"), 0, "{stdout}");
     assert_eq!(
         accounted, attempted,
         "every call ended with a storm status: {stdout}"
     );
-    assert_eq!(field("other"), 0, "{stdout}");
     assert!(field("ok") > 0, "{stdout}");
     assert!(field("after") > 0);
     assert_eq!(field("after_ok"), field("after"), "{stdout}");
@@ -422,9 +438,12 @@ fn storm_through_the_c_abi_under_valgrind() {
         "a write reached the server twice"
     );
     let storm_calls = attempted + field("batched");
+    // As in the Rust storm: answers came from the server, which saw no
+    // request that no call made.
     assert!(
-        count(&switched_at, "requests") <= storm_calls,
-        "{switched_at}"
+        field("ok") + field("http_status") <= count(&switched_at, "requests")
+            && count(&switched_at, "requests") <= storm_calls,
+        "{stdout} vs {switched_at}"
     );
     assert_eq!(
         count(&stats, "requests") - count(&switched_at, "requests"),

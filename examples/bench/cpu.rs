@@ -30,7 +30,7 @@ pub const VARIANTS: &[(&str, &str)] = &[
     ),
     (
         "update_good_ffi",
-        "the same from JSON, as jc_update_good: Good::from_json + above + JSON outcome document",
+        "the same from JSON as the bindings send it, as jc_update_good: Good::from_json + above + JSON outcome document",
     ),
     ("from_json", "  piece: Good::from_json(super_tovar)"),
     ("to_params", "  piece: Good::to_params"),
@@ -77,6 +77,11 @@ pub const VARIANTS: &[(&str, &str)] = &[
 ];
 
 pub struct Fixture {
+    /// SUPER_TOVAR as the PHP and Python bindings hand it to
+    /// `jc_update_good`: compact, unescaped UTF-8 (`json_encode` with
+    /// JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES, `json.dumps` with
+    /// `ensure_ascii=False` and `separators=(",", ":")`), not the indented file.
+    pub good_json: String,
     pub secret: Secret,
     pub good: Good,
     pub params: Params,
@@ -102,6 +107,9 @@ fn signed_answer(secret: &Secret, code: i64, text: &str, result: Option<Json>) -
 
 impl Fixture {
     pub fn new() -> Result<Fixture, String> {
+        let good_json = serde_json::from_str::<Json>(SUPER_TOVAR)
+            .and_then(|v| serde_json::to_string(&v))
+            .map_err(|e| e.to_string())?;
         let secret = Secret::new(CPU_SECRET.as_bytes());
         let good = Good::from_json(SUPER_TOVAR).map_err(|e| e.to_string())?;
         let params = good.to_params().map_err(|e| e.to_string())?;
@@ -115,6 +123,7 @@ impl Fixture {
         let resp_bills = signed_answer(&secret, answer.code, &answer.text, answer.result);
         let bills_response = parse_response(&resp_bills, &secret).map_err(|e| e.to_string())?;
         let f = Fixture {
+            good_json,
             secret,
             good,
             params,
@@ -143,14 +152,14 @@ impl Fixture {
                 black_box(r);
             }
             "update_good_ffi" => {
-                let good = Good::from_json(black_box(SUPER_TOVAR)).map_err(e)?;
+                let good = Good::from_json(black_box(&self.good_json)).map_err(e)?;
                 let body = sign_body(good.encode().map_err(e)?.into_bytes(), &self.secret);
                 black_box(&body);
                 let r = parse_response(black_box(&self.resp_update), &self.secret).map_err(e)?;
                 black_box(outcome_c_string(&r.error_text, r.result.as_ref()));
             }
             "from_json" => {
-                black_box(Good::from_json(black_box(SUPER_TOVAR)).map_err(e)?);
+                black_box(Good::from_json(black_box(&self.good_json)).map_err(e)?);
             }
             "to_params" => {
                 black_box(black_box(&self.good).to_params().map_err(e)?);
@@ -184,7 +193,7 @@ impl Fixture {
                 black_box(proto_parse(black_box(&self.resp_bills), &self.secret)?);
             }
             "value_from_json" => {
-                black_box(justclick::Value::from_json(black_box(SUPER_TOVAR)).map_err(e)?);
+                black_box(justclick::Value::from_json(black_box(&self.good_json)).map_err(e)?);
             }
             "proto_verify_only_bills" => {
                 black_box(proto_verify_only(

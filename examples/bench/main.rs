@@ -12,7 +12,7 @@
 //! bench net WHO BASE CA|- N N sequential GetBills calls after 5 warm-up calls, WHO one
 //!                           of lib, lean, raw, ureq-stock, ureq-coalesced, ureq-lean
 //!                           (for callgrind and strace)
-//! bench rss BASE CALLS      RSS after 1,000 and after CALLS calls of one client
+//! bench rss BASE CALLS [CA] RSS after 1,000 and after CALLS calls of one client
 //! ```
 //!
 //! Environment: `BENCH_ROUNDS` (default 7), `BENCH_SCALE` (default 1.0,
@@ -316,8 +316,11 @@ fn vm_rss_kib() -> Res<i64> {
 fn rss_cmd(args: &[String]) -> Res<()> {
     let base: String = arg(args, 0, "BASE")?;
     let total: u64 = arg(args, 1, "CALLS")?;
+    // Optional third argument: the sandbox's CA file for an https:// BASE.
+    let ca_file = args.get(2).filter(|a| *a != "-").map(PathBuf::from);
     let options = Options {
         base_url: Some(base),
+        ca_file,
         ..Options::default()
     };
     let client = Client::new(LOGIN, SECRET, options).map_err(|e| e.to_string())?;
@@ -477,6 +480,9 @@ struct Series {
     cpu: f64,
     /// Requests per repetition beyond `calls` (warm-up, curl's 1-request run).
     extra_requests: u64,
+    /// New connections allowed per repetition (least, most); checked like
+    /// the request count (see `check_requests`).
+    conns_per_rep: (u64, u64),
     error: Option<String>,
 }
 
@@ -491,12 +497,20 @@ impl Series {
             allocs: 0,
             cpu: 0.0,
             extra_requests: 0,
+            conns_per_rep: (0, 0),
             error: None,
         }
     }
 
     fn extra(mut self, n: u64) -> Series {
         self.extra_requests = n;
+        self
+    }
+
+    /// Between `least` and `most` new connections per repetition (the
+    /// default, 0: the contender connected before the repetitions).
+    fn conns(mut self, least: u64, most: u64) -> Series {
+        self.conns_per_rep = (least, most);
         self
     }
 
@@ -759,7 +773,7 @@ fn sequential(p: &Paths, z: &Sizes, sb: &mut SandboxProc) -> Res<Vec<Series>> {
     };
     let mut contenders: Vec<(Series, Rep<'_>)> = vec![
         (
-            Series::new("library (Rust)", n),
+            Series::new("library (Rust)", n).conns(0, 1),
             Box::new(|| {
                 let t0 = Instant::now();
                 for _ in 0..n {
@@ -820,19 +834,19 @@ fn sequential(p: &Paths, z: &Sizes, sb: &mut SandboxProc) -> Res<Vec<Series>> {
             }),
         ),
         (
-            Series::new("ureq as configured by the library (prototype)", n),
+            Series::new("ureq as configured by the library (prototype)", n).conns(0, 1),
             Box::new(|| agent_rep(&agents[0])),
         ),
         (
-            Series::new("ureq + coalesced head/body (prototype)", n),
+            Series::new("ureq + coalesced head/body (prototype)", n).conns(0, 1),
             Box::new(|| agent_rep(&agents[1])),
         ),
         (
-            Series::new("ureq + lean TCP + coalesced (prototype)", n),
+            Series::new("ureq + lean TCP + coalesced (prototype)", n).conns(0, 1),
             Box::new(|| agent_rep(&agents[2])),
         ),
         (
-            Series::new("library, DeleteOrder (small answer)", n),
+            Series::new("library, DeleteOrder (small answer)", n).conns(0, 1),
             Box::new(|| {
                 let t0 = Instant::now();
                 for _ in 0..n {
@@ -859,7 +873,9 @@ fn sequential(p: &Paths, z: &Sizes, sb: &mut SandboxProc) -> Res<Vec<Series>> {
         (
             // (n - 1) requests in (time of n) - (time of 1): start-up,
             // connect and handshake cancel; 2 more requests than counted.
-            Series::new("curl keep-alive (1 process)", z.curl - 1).extra(2),
+            Series::new("curl keep-alive (1 process)", z.curl - 1)
+                .extra(2)
+                .conns(2, 2),
             Box::new(move || {
                 curl_one.push(run_curl(&curl_1)?);
                 let t = run_curl(&curl_n)?;
@@ -867,11 +883,13 @@ fn sequential(p: &Paths, z: &Sizes, sb: &mut SandboxProc) -> Res<Vec<Series>> {
             }),
         ),
         (
-            Series::new("library via PHP FFI", z.ffi).extra(1),
+            Series::new("library via PHP FFI", z.ffi)
+                .extra(1)
+                .conns(1, 1),
             Box::new(|| Ok(run_php(&ffi_script, &ffi_args)?.iter().sum())),
         ),
         (
-            Series::new("PHP seeds' approach", php_n),
+            Series::new("PHP seeds' approach", php_n).conns(php_n as u64, php_n as u64),
             Box::new(|| Ok(run_php(&seeds_script, &seeds_args)?.iter().sum())),
         ),
     ];
@@ -882,14 +900,26 @@ fn sequential(p: &Paths, z: &Sizes, sb: &mut SandboxProc) -> Res<Vec<Series>> {
 }
 
 /// Every call must have reached the server, and no more: a contender that
-/// short-circuits or retries would make its numbers lie.
+/// short-circuits or retries would make its numbers lie. The connections the
+/// sandbox accepted must be what each contender claims: the library keeps
+/// one per thread alive across calls (a sequential client at most one per
+/// repetition, should the pool have dropped an idle one between
+/// repetitions), PHP's seeds open one per call.
 fn check_requests(v: &mut [Series]) {
     for s in v {
-        let expected = s.secs.len() as u64 * (s.calls as u64 + s.extra_requests);
+        let reps = s.secs.len() as u64;
+        let expected = reps * (s.calls as u64 + s.extra_requests);
         if s.error.is_none() && s.requests != expected {
             s.error = Some(format!(
                 "the sandbox saw {} requests, expected {expected}",
                 s.requests
+            ));
+        }
+        let (least, most) = (reps * s.conns_per_rep.0, reps * s.conns_per_rep.1);
+        if s.error.is_none() && !(least..=most).contains(&s.conns) {
+            s.error = Some(format!(
+                "the sandbox accepted {} connections, expected {least}..={most} over {reps} repetitions",
+                s.conns
             ));
         }
     }
@@ -1139,7 +1169,7 @@ fn run_all() -> Res<()> {
     }
     // 6: RSS.
     if z.wants("rss") {
-        rss_row(&p, &z, &mut report);
+        rss_rows(&p, &z, &mut report);
     }
 
     report.notes.push(NOTES.to_owned());
@@ -1302,6 +1332,8 @@ fn batches(p: &Paths, z: &Sizes) -> Res<Vec<Series>> {
     };
     let seeds = p.scripts.join("seeds.php");
     let ffi = p.scripts.join("ffi.php");
+    // The library opens at most one connection per batch thread.
+    let batch_threads = BATCH_CONCURRENCY as u64;
 
     let mut http = SandboxProc::start(&p.sandbox, SECRET, false, BATCH_DELAY_MS, &p.out)?;
     let client = client_for(&http)?;
@@ -1323,15 +1355,18 @@ fn batches(p: &Paths, z: &Sizes) -> Res<Vec<Series>> {
     ];
     let mut c: Vec<(Series, Rep<'_>)> = vec![
         (
-            Series::new("Client::call_batch (HTTP)", BATCH_CALLS),
+            Series::new("Client::call_batch (HTTP)", BATCH_CALLS).conns(0, batch_threads),
             Box::new(|| batch_rep(&client)),
         ),
         (
-            Series::new("jc_call_batch via PHP FFI (HTTP)", BATCH_CALLS).extra(1),
+            Series::new("jc_call_batch via PHP FFI (HTTP)", BATCH_CALLS)
+                .extra(1)
+                .conns(1, batch_threads),
             Box::new(|| Ok(run_php(&ffi, &ffi_args)?.iter().sum())),
         ),
         (
-            Series::new("PHP seeds sequential (HTTP)", z.php_batch),
+            Series::new("PHP seeds sequential (HTTP)", z.php_batch)
+                .conns(z.php_batch as u64, z.php_batch as u64),
             Box::new(|| Ok(run_php(&seeds, &seeds_args)?.iter().sum())),
         ),
     ];
@@ -1351,11 +1386,12 @@ fn batches(p: &Paths, z: &Sizes) -> Res<Vec<Series>> {
     ];
     let mut c: Vec<(Series, Rep<'_>)> = vec![
         (
-            Series::new("Client::call_batch (HTTPS)", BATCH_CALLS),
+            Series::new("Client::call_batch (HTTPS)", BATCH_CALLS).conns(0, batch_threads),
             Box::new(|| batch_rep(&client)),
         ),
         (
-            Series::new("PHP seeds sequential (HTTPS)", z.php_batch),
+            Series::new("PHP seeds sequential (HTTPS)", z.php_batch)
+                .conns(z.php_batch as u64, z.php_batch as u64),
             Box::new(|| Ok(run_php(&seeds, &seeds_args)?.iter().sum())),
         ),
     ];
@@ -1375,7 +1411,7 @@ fn cpu_rows(p: &Paths, z: &Sizes, report: &mut Report) {
         "\nCPU per call without the network: valgrind --tool=callgrind, (instructions(2N) - instructions(N)) / N, N = {}",
         z.cpu_n
     );
-    let mut headline = None;
+    let (mut headline, mut through_c) = (None, None);
     for (variant, what) in cpu::VARIANTS {
         let args_for = |n: u64| vec!["cpu".to_owned(), variant.to_string(), n.to_string()];
         match per_iteration(p, &format!("cpu.{variant}"), args_for, z.cpu_n) {
@@ -1384,6 +1420,9 @@ fn cpu_rows(p: &Paths, z: &Sizes, report: &mut Report) {
                 if *variant == "update_good" {
                     headline = Some(ir);
                 }
+                if *variant == "update_good_ffi" {
+                    through_c = Some(ir);
+                }
             }
             Err(e) => {
                 println!("  FAILED {variant}: {e}");
@@ -1391,16 +1430,29 @@ fn cpu_rows(p: &Paths, z: &Sizes, report: &mut Report) {
             }
         }
     }
-    report.rows.push(Row {
-        id: "5",
-        what: "CPU per UpdateGood (all fields): encode + sign + parse + verify".into(),
-        detail: headline.map_or("not measured".into(), |ir| {
-            format!("{ir:.0} instructions/call (callgrind)")
-        }),
-        ratio: "-".into(),
-        target: format!("< {CPU_TARGET:.0}"),
-        met: headline.map(|ir| ir < CPU_TARGET),
-    });
+    for (id, what, ir) in [
+        (
+            "5a",
+            "CPU per UpdateGood (all fields), Rust: encode + sign + parse + verify",
+            headline,
+        ),
+        (
+            "5b",
+            "the same from JSON, the path of C, PHP and Python (jc_update_good)",
+            through_c,
+        ),
+    ] {
+        report.rows.push(Row {
+            id,
+            what: what.into(),
+            detail: ir.map_or("not measured".into(), |ir| {
+                format!("{ir:.0} instructions/call (callgrind)")
+            }),
+            ratio: "-".into(),
+            target: format!("< {CPU_TARGET:.0}"),
+            met: ir.map(|ir| ir < CPU_TARGET),
+        });
+    }
     println!(
         "  (per-function profiles: callgrind_annotate {}/callgrind.cpu.update_good.2n.out)",
         p.out.display()
@@ -1448,11 +1500,22 @@ fn cpu_rows(p: &Paths, z: &Sizes, report: &mut Report) {
     }
 }
 
-fn rss_row(p: &Paths, z: &Sizes, report: &mut Report) {
+/// Rows 6a (plain HTTP) and 6b (HTTPS: TLS sessions and buffers too).
+fn rss_rows(p: &Paths, z: &Sizes, report: &mut Report) {
+    rss_row(p, z, report, false);
+    rss_row(p, z, report, true);
+}
+
+fn rss_row(p: &Paths, z: &Sizes, report: &mut Report, tls: bool) {
+    let (id, scheme) = if tls {
+        ("6b", "HTTPS")
+    } else {
+        ("6a", "plain HTTP")
+    };
     let result = (|| -> Res<(i64, i64, i64, i64, String)> {
-        let sb = SandboxProc::start(&p.sandbox, SECRET, false, 0, &p.out)?;
+        let sb = SandboxProc::start(&p.sandbox, SECRET, tls, 0, &p.out)?;
         let out = Command::new(&p.exe)
-            .args(["rss", &sb.base, &z.rss_calls.to_string()])
+            .args(["rss", &sb.base, &z.rss_calls.to_string(), &sb.ca_arg()])
             .stdin(Stdio::null())
             .output()
             .map_err(|e| e.to_string())?;
@@ -1501,14 +1564,14 @@ fn rss_row(p: &Paths, z: &Sizes, report: &mut Report) {
     match result {
         Ok((rss1, rss2, heap1, heap2, shape)) => {
             println!(
-                "\nRSS of one client over {} calls (plain HTTP; GetBills, DeleteOrder error, UpdateGood, every 1000th a 404): {shape}; live heap {heap1} -> {heap2} bytes",
+                "\nRSS of one client over {} calls ({scheme}; GetBills, DeleteOrder error, UpdateGood, every 1000th a 404): {shape}; live heap {heap1} -> {heap2} bytes",
                 z.rss_calls
             );
             let diff = rss2 - rss1;
             report.rows.push(Row {
-                id: "6",
+                id,
                 what: format!(
-                    "RSS after {} calls vs after 1,000 (one client)",
+                    "RSS after {} calls vs after 1,000 (one client, {scheme})",
                     z.rss_calls
                 ),
                 detail: format!("{rss1} -> {rss2} KiB (diff {diff:+} KiB)"),
@@ -1518,10 +1581,10 @@ fn rss_row(p: &Paths, z: &Sizes, report: &mut Report) {
             });
         }
         Err(e) => {
-            report.failures.push(format!("6 rss: {e}"));
+            report.failures.push(format!("{id} rss: {e}"));
             report.rows.push(Row {
-                id: "6",
-                what: "RSS after 100,000 calls vs after 1,000".into(),
+                id,
+                what: format!("RSS after 100,000 calls vs after 1,000 ({scheme})"),
                 detail: "not measured".into(),
                 ratio: "-".into(),
                 target: format!("<= {RSS_LIMIT_KIB} KiB"),

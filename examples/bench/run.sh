@@ -6,7 +6,7 @@
 # (Rust and through PHP FFI) against the seeds' PHP approach (curl, new
 # connection per call, certificates verified), a raw kept-alive floor and
 # curl's own keep-alive; batches with 20 ms server latency; CPU per call
-# counted by callgrind; RSS over 100,000 calls. Prints a table of ratios
+# counted by callgrind; RSS over 100,000 calls (HTTP and HTTPS). Prints a table of ratios
 # measured side by side in this run. Takes a few minutes.
 #
 # Knobs (environment): BENCH_ROUNDS (default 7), BENCH_SCALE (calls per

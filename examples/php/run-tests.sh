@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The PHP suite (`make test-php` runs it after `cargo build --features sandbox`):
-# starts target/debug/justclick-sandbox on a free loopback port, then runs the
-# PHPUnit tests in examples/php/tests against target/debug/libjustclick.so.
-# Extra arguments go to phpunit (e.g. --filter Memory).
+# The PHP suite (`make test-php` runs it after `cargo build --release --features
+# sandbox`): starts target/release/justclick-sandbox on a free loopback port,
+# then runs the PHPUnit tests in examples/php/tests against
+# target/release/libjustclick.so, the build users install and the benchmark
+# measures. JUSTCLICK_TEST_PROFILE=debug tests a `cargo build --features
+# sandbox` instead. Extra arguments go to phpunit (e.g. --filter Memory).
+# JUSTCLICK_TEST_PRINT_PATHS=1 prints the library and sandbox it would use and
+# exits (tests/suites.rs checks the defaults).
 #
 # Needs the Debian packages php-cli, phpunit, php-fpm and libfcgi-bin; a
 # missing one fails the suite with its name.
@@ -38,14 +42,25 @@ php -r 'exit(extension_loaded("ffi") ? 0 : 1);' ||
 php -r 'exit(extension_loaded("Zend OPcache") ? 0 : 1);' ||
     fail "the PHP OPcache extension is not loaded: install the Debian package php-opcache"
 
-# JUSTCLICK_TEST_LIB / JUSTCLICK_TEST_SANDBOX_BIN override the debug build
+# JUSTCLICK_TEST_LIB / JUSTCLICK_TEST_SANDBOX_BIN override the build
 # (e.g. a private copy while other builds share target/).
-LIB="${JUSTCLICK_TEST_LIB:-$ROOT/target/debug/libjustclick.so}"
-SANDBOX="${JUSTCLICK_TEST_SANDBOX_BIN:-$ROOT/target/debug/justclick-sandbox}"
-[ -f "$LIB" ] || fail "$LIB not found: run 'cargo build --features sandbox' first (make test-php does)"
-[ -x "$SANDBOX" ] || fail "$SANDBOX not found: run 'cargo build --features sandbox' first (make test-php does)"
+PROFILE="${JUSTCLICK_TEST_PROFILE:-release}"
+case "$PROFILE" in
+release) BUILD="cargo build --release --features sandbox" ;;
+debug) BUILD="cargo build --features sandbox" ;;
+*) fail "JUSTCLICK_TEST_PROFILE must be release or debug, not '$PROFILE'" ;;
+esac
+LIB="${JUSTCLICK_TEST_LIB:-$ROOT/target/$PROFILE/libjustclick.so}"
+SANDBOX="${JUSTCLICK_TEST_SANDBOX_BIN:-$ROOT/target/$PROFILE/justclick-sandbox}"
+if [ -n "${JUSTCLICK_TEST_PRINT_PATHS:-}" ]; then
+    echo "library $LIB"
+    echo "sandbox $SANDBOX"
+    exit 0
+fi
+[ -f "$LIB" ] || fail "$LIB not found: run '$BUILD' first (make test-php does)"
+[ -x "$SANDBOX" ] || fail "$SANDBOX not found: run '$BUILD' first (make test-php does)"
 php -r 'try { FFI::cdef("unsigned int jc_test_panic(char **);", $argv[1]); } catch (FFI\Exception $e) { exit(1); }' "$LIB" ||
-    fail "$LIB was built without --features sandbox (jc_test_panic missing): run 'cargo build --features sandbox'"
+    fail "$LIB was built without --features sandbox (jc_test_panic missing): run '$BUILD'"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/justclick-php-tests.XXXXXX")
 SANDBOX_PID=""
@@ -83,7 +98,7 @@ export JUSTCLICK_PHP_FPM="$FPM"
 export JUSTCLICK_CGI_FCGI
 JUSTCLICK_CGI_FCGI=$(command -v cgi-fcgi)
 
-echo "PHP suite: $(php -r 'echo PHP_VERSION;'), $(phpunit --version | head -n 1), $FPM, sandbox $URL"
+echo "PHP suite: $(php -r 'echo PHP_VERSION;'), $(phpunit --version | head -n 1), $FPM, $LIB, sandbox $URL"
 start=$(date +%s)
 status=0
 phpunit --configuration "$ROOT/examples/php/tests/phpunit.xml" "$@" || status=$?

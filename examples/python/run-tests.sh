@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # The Python binding's tests (pytest) against the sandbox; `make test-python`
-# runs this after `cargo build --features sandbox`.
+# runs this after `cargo build --release --features sandbox`.
 #
 #   examples/python/run-tests.sh [pytest arguments]
+#
+# Tests target/release (the build users install and the benchmark measures);
+# JUSTCLICK_TEST_PROFILE=debug tests a `cargo build --features sandbox`
+# instead. JUSTCLICK_TEST_PRINT_PATHS=1 prints the library and sandbox it
+# would use and exits (tests/suites.rs checks the defaults).
 #
 # Uses $PYTHON if set, else the first python3 (on PATH, then /usr/bin) that
 # has pytest. Fails, naming the package to install, when a tool is missing.
@@ -41,16 +46,31 @@ if [[ -z "$python" ]]; then
     exit 1
 fi
 
-lib="$root/target/debug/libjustclick.so"
-sandbox="$root/target/debug/justclick-sandbox"
+profile=${JUSTCLICK_TEST_PROFILE:-release}
+case "$profile" in
+release) build="cargo build --release --features sandbox" ;;
+debug) build="cargo build --features sandbox" ;;
+*)
+    echo "run-tests.sh: JUSTCLICK_TEST_PROFILE must be release or debug, not '$profile'" >&2
+    exit 1
+    ;;
+esac
+lib="$root/target/$profile/libjustclick.so"
+sandbox="$root/target/$profile/justclick-sandbox"
+if [[ -n "${JUSTCLICK_TEST_PRINT_PATHS:-}" ]]; then
+    echo "library $lib"
+    echo "sandbox $sandbox"
+    exit 0
+fi
 for f in "$lib" "$sandbox"; do
     if [[ ! -f "$f" ]]; then
-        echo "run-tests.sh: $f is missing: run 'cargo build --features sandbox' first (or 'make test-python')" >&2
+        echo "run-tests.sh: $f is missing: run '$build' first (or 'make test-python')" >&2
         exit 1
     fi
 done
 
 export JUSTCLICK_LIB="$lib"
+export JUSTCLICK_SANDBOX="$sandbox"
 export PYTHONDONTWRITEBYTECODE=1 # leave no __pycache__ in the work tree
 echo "python tests: $("$python" --version 2>&1), pytest $("$python" -c 'import pytest; print(pytest.__version__)'), $lib"
 exec "$python" -m pytest -q -p no:cacheprovider "$@" examples/python/tests

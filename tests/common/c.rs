@@ -17,9 +17,20 @@ pub fn repo() -> PathBuf {
 }
 
 /// target/<profile>, derived from this test binary's own location.
-fn profile_dir() -> PathBuf {
+pub fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     exe.parent().unwrap().parent().unwrap().to_path_buf() // target/debug/deps/x -> target/debug
+}
+
+/// "release" or "debug": the profile of this test binary, which the C
+/// programs, the installed library and the other suites use too, so that
+/// `cargo test --release` compiles nothing twice.
+pub fn profile() -> &'static str {
+    if profile_dir().ends_with("release") {
+        "release"
+    } else {
+        "debug"
+    }
 }
 
 /// Panics with the Debian package to install when `tool` is missing.
@@ -31,20 +42,60 @@ pub fn require_tool(tool: &str, package: &str) {
     );
 }
 
+/// Clears from `cmd` the variables cargo sets for a running test
+/// (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, `OUT_DIR`...). A cargo started by a
+/// test would otherwise see them, and build scripts that watch them (ring's
+/// watches `CARGO_MANIFEST_DIR`) would rebuild their crates, and again at the
+/// next plain cargo command: minutes of `make test` spent compiling twice.
+pub fn without_test_env(cmd: &mut Command) -> &mut Command {
+    for (key, _) in std::env::vars_os() {
+        let Some(k) = key.to_str() else { continue };
+        let set_by_cargo_for_tests = k == "OUT_DIR"
+            || k.starts_with("CARGO_PKG_")
+            || k.starts_with("CARGO_BIN_")
+            || k.starts_with("CARGO_MANIFEST_")
+            || matches!(
+                k,
+                "CARGO_CRATE_NAME" | "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR"
+            )
+            || k.starts_with("CARGO_RUSTC_CURRENT_DIR");
+        if set_by_cargo_for_tests {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd
+}
+
+/// `cargo build --lib --features sandbox` in this test binary's profile:
+/// the cdylib the C programs load. `cargo test` built the same library
+/// already, so this normally compiles nothing. Returns cargo's output.
+pub fn cargo_build_lib() -> Output {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    without_test_env(&mut cmd).current_dir(repo()).args([
+        "build",
+        "--lib",
+        "--features",
+        "sandbox",
+    ]);
+    if profile() == "release" {
+        cmd.arg("--release");
+    }
+    let out = cmd.output().expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo build of the cdylib failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Builds the cdylib and returns the directory to link against and load
 /// from (holds libjustclick.so and libjustclick.so.0).
 pub fn cdylib() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.current_dir(repo())
-            .args(["build", "--lib", "--features", "sandbox"]);
-        if profile_dir().ends_with("release") {
-            cmd.arg("--release");
-        }
-        let status = cmd.status().expect("cargo runs");
-        assert!(status.success(), "cargo build of the cdylib failed");
+        cargo_build_lib();
         let so = profile_dir().join("libjustclick.so");
         assert!(so.exists(), "{} missing", so.display());
         let dir = profile_dir().join("c-tests-lib");

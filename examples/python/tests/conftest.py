@@ -1,6 +1,7 @@
 """Fixtures: the justclick-sandbox binary on an ephemeral loopback port, and
 clients pointed at it. Run through examples/python/run-tests.sh (which sets
-JUSTCLICK_LIB to the debug build made with `cargo build --features sandbox`).
+JUSTCLICK_LIB and JUSTCLICK_SANDBOX to the release build made with
+`cargo build --release --features sandbox`, the one users install).
 """
 
 import json
@@ -21,16 +22,18 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent.parent
 sys.path.insert(0, str(HERE.parent))
 
-# The debug library has the sandbox feature (and its jc_test_panic hook).
-# Copied out of the repository (packaging/test-installed.sh runs the suite
-# against the installed wheel), there is none: the binding finds its own.
-if (REPO / "target" / "debug" / "libjustclick.so").is_file():
-    os.environ.setdefault("JUSTCLICK_LIB", str(REPO / "target" / "debug" / "libjustclick.so"))
+# The release library built with the sandbox feature (and its jc_test_panic
+# hook), unless JUSTCLICK_LIB names another. Copied out of the repository
+# (packaging/test-installed.sh runs the suite against the installed wheel),
+# there is none: the binding finds its own.
+_BUILT = REPO / "target" / os.environ.get("JUSTCLICK_TEST_PROFILE", "release") / "libjustclick.so"
+if _BUILT.is_file():
+    os.environ.setdefault("JUSTCLICK_LIB", str(_BUILT))
 
 import justclick  # noqa: E402
 
 SANDBOX_BIN = Path(
-    os.environ.get("JUSTCLICK_SANDBOX") or REPO / "target" / "debug" / "justclick-sandbox"
+    os.environ.get("JUSTCLICK_SANDBOX") or REPO / "target" / "release" / "justclick-sandbox"
 )
 LOGIN = "demo"
 # A fresh secret per run: tests assert it never shows up in any output.
@@ -46,7 +49,7 @@ class Sandbox:
     def __init__(self, *extra_args):
         if not SANDBOX_BIN.is_file():
             pytest.fail(
-                f"{SANDBOX_BIN} is missing: run `cargo build --features sandbox` first",
+                f"{SANDBOX_BIN} is missing: run `cargo build --release --features sandbox` first",
                 pytrace=False,
             )
         self.proc = subprocess.Popen(

@@ -51,22 +51,22 @@ final class Sandbox
         return self::$main;
     }
 
-    /** The sandbox binary (target/debug/justclick-sandbox). */
+    /** The sandbox binary (run-tests.sh sets JUSTCLICK_SANDBOX_BIN; default target/release/justclick-sandbox). */
     public static function binary(): string
     {
-        $bin = getenv('JUSTCLICK_SANDBOX_BIN') ?: dirname(__DIR__, 4) . '/target/debug/justclick-sandbox';
+        $bin = getenv('JUSTCLICK_SANDBOX_BIN') ?: dirname(__DIR__, 4) . '/target/release/justclick-sandbox';
         if (!is_file($bin)) {
-            throw new RuntimeException("$bin not found: run `cargo build --features sandbox` (make test-php does)");
+            throw new RuntimeException("$bin not found: run `cargo build --release --features sandbox` (make test-php does)");
         }
         return $bin;
     }
 
-    /** The library under test (run-tests.sh sets JUSTCLICK_LIB to the debug build). */
+    /** The library under test (run-tests.sh sets JUSTCLICK_LIB; default the release build). */
     public static function lib(): string
     {
-        $lib = getenv('JUSTCLICK_LIB') ?: dirname(__DIR__, 4) . '/target/debug/libjustclick.so';
+        $lib = getenv('JUSTCLICK_LIB') ?: dirname(__DIR__, 4) . '/target/release/libjustclick.so';
         if (!is_file($lib)) {
-            throw new RuntimeException("$lib not found: run `cargo build --features sandbox`");
+            throw new RuntimeException("$lib not found: run `cargo build --release --features sandbox`");
         }
         return $lib;
     }
