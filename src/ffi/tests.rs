@@ -257,3 +257,256 @@ fn panics_become_a_status() {
     );
     assert!(last_error().contains("deliberate test panic"));
 }
+
+/// A client for offline tests: nothing listens on port 1, and none of these
+/// tests gets as far as sending.
+fn offline_client() -> *mut jc_client {
+    let mut c: *mut jc_client = std::ptr::null_mut();
+    let opts = c"{\"base_url\":\"http://127.0.0.1:1\",\"proxy\":\"\"}";
+    let st = unsafe { jc_client_new(c"demo".as_ptr(), c"s3cr3t".as_ptr(), opts.as_ptr(), &mut c) };
+    assert_eq!(st, jc_status::JC_OK, "{}", last_error());
+    c
+}
+
+type MethodFn =
+    unsafe extern "C" fn(*const jc_client, *const c_char, *mut *mut c_char) -> jc_status;
+
+/// Every method of the table without a hand-written C signature, with its
+/// export.
+const METHOD_FNS: &[(&str, MethodFn)] = &[
+    ("AddLeadToGroup", jc_add_lead_to_group),
+    ("UpdateSubscriberData", jc_update_subscriber_data),
+    ("DeleteSubscribe", jc_delete_subscribe),
+    ("GetLeadGroupStatuses", jc_get_lead_group_statuses),
+    ("GetLeadGroups", jc_get_lead_groups),
+    ("GetAllGroups", jc_get_all_groups),
+    ("GetCountSubscribe", jc_get_count_subscribe),
+    ("CreateOrder", jc_create_order),
+    ("getOrderDetails", jc_get_order_details),
+    ("GetOrderInfo", jc_get_order_info),
+    ("getOrdersWithGoods", jc_get_orders_with_goods),
+    ("GetOrders", jc_get_orders),
+    ("AddGood", jc_add_good),
+    ("DeleteGood", jc_delete_good),
+    ("GetAllGoods", jc_get_all_goods),
+    ("GetPartnerStats", jc_get_partner_stats),
+];
+
+#[test]
+fn every_table_method_has_its_c_function() {
+    for m in crate::api::METHODS {
+        if m.legacy_typed {
+            continue;
+        }
+        assert!(
+            METHOD_FNS.iter().any(|(n, _)| *n == m.name),
+            "no jc_{} for {}",
+            m.snake,
+            m.name
+        );
+    }
+    assert_eq!(
+        METHOD_FNS.len(),
+        crate::api::METHODS.len() - 4,
+        "one export per untyped entry"
+    );
+}
+
+#[test]
+fn method_functions_check_their_arguments_before_any_traffic() {
+    let c = offline_client();
+    let mut out: *mut c_char = std::ptr::null_mut();
+    for (name, f) in METHOD_FNS {
+        let m = crate::api::method(name).unwrap();
+        // NULL client.
+        let st = unsafe { f(std::ptr::null(), std::ptr::null(), &mut out) };
+        assert_eq!(st, jc_status::JC_ERR_NULL_ARGUMENT, "{name}");
+        assert!(take(out).contains("client is NULL"));
+        // Malformed JSON and a non-object.
+        for bad in [c"{\"rid\":", c"[1,2]", c"\"x\""] {
+            let st = unsafe { f(c, bad.as_ptr(), &mut out) };
+            assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT, "{name}");
+            let doc = take(out);
+            assert!(doc.contains("params_json"), "{name}: {doc}");
+        }
+        // An unknown parameter name is refused with the method's rules.
+        let st = unsafe { f(c, c"{\"no_such_param\":1}".as_ptr(), &mut out) };
+        assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT, "{name}");
+        let doc = take(out);
+        assert!(doc.contains("no_such_param"), "{name}: {doc}");
+        // NULL parameters: refused when the method requires some; the
+        // others get as far as the network (nothing listens: transport).
+        let st = unsafe { f(c, std::ptr::null(), &mut out) };
+        let doc = take(out);
+        if let Some(p) = m.params.iter().find(|p| p.required) {
+            assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT, "{name}: {doc}");
+            assert!(doc.contains(p.name), "{name}: {doc}");
+        } else {
+            assert_eq!(st, jc_status::JC_ERR_TRANSPORT, "{name}: {doc}");
+        }
+    }
+    // A rule of one method: a malformed e-mail.
+    let st = unsafe {
+        jc_add_lead_to_group(
+            c,
+            c"{\"rid\":[\"second\"],\"lead_email\":\"not-an-email\"}".as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT);
+    assert!(take(out).contains("lead_email"));
+    unsafe { jc_client_free(c) };
+}
+
+#[test]
+fn outcomes_appear_in_the_success_document() {
+    let mut doc = Vec::new();
+    write_outcome(
+        &mut doc,
+        &Ok(Response {
+            error_text: "Order already exist".into(),
+            result: Some(serde_json::json!({"bill_id": "1111"})),
+            outcome: Some(crate::Outcome::AlreadyExists {
+                bill_id: "1111".into(),
+            }),
+        }),
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(doc).unwrap(),
+        r#"{"ok":true,"error_code":0,"error_text":"Order already exist","result":{"bill_id":"1111"},"outcome":"already_exists"}"#
+    );
+    let mut doc = Vec::new();
+    write_outcome(
+        &mut doc,
+        &Ok(Response {
+            error_text: "The subscriber is already registered".into(),
+            result: None,
+            outcome: Some(crate::Outcome::AlreadyRegistered),
+        }),
+    )
+    .unwrap();
+    assert!(String::from_utf8(doc)
+        .unwrap()
+        .ends_with(r#""result":null,"outcome":"already_registered"}"#));
+}
+
+/// The notification vectors shared with PHP (tests/data/notify_vectors.jsonl).
+fn notify_vectors() -> Vec<Json> {
+    include_str!("../../tests/data/notify_vectors.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn client_with_secret(secret: &str) -> *mut jc_client {
+    let mut c: *mut jc_client = std::ptr::null_mut();
+    let secret = std::ffi::CString::new(secret).unwrap();
+    let st = unsafe { jc_client_new(c"demo".as_ptr(), secret.as_ptr(), std::ptr::null(), &mut c) };
+    assert_eq!(st, jc_status::JC_OK, "{}", last_error());
+    c
+}
+
+#[test]
+fn verify_notification_follows_the_vectors() {
+    let mut out: *mut c_char = std::ptr::null_mut();
+    let mut checked = 0;
+    for v in notify_vectors() {
+        let name = v["name"].as_str().unwrap();
+        let c = client_with_secret(v["secret"].as_str().unwrap());
+        let body = v["body"].as_str().unwrap().as_bytes();
+        let st = unsafe { jc_verify_notification(c, body.as_ptr().cast(), body.len(), &mut out) };
+        let doc: Json = serde_json::from_str(&take(out)).unwrap();
+        match v.get("error").and_then(Json::as_str) {
+            Some(err) => {
+                assert_eq!(doc["ok"], false, "{name}");
+                assert_eq!(doc["status"], err, "{name}");
+                assert_eq!(
+                    unsafe { CStr::from_ptr(jc_status_name(st as u32)) }
+                        .to_str()
+                        .unwrap(),
+                    err
+                );
+                assert!(!last_error().is_empty());
+                assert!(!doc.to_string().contains(v["secret"].as_str().unwrap()));
+            }
+            None => {
+                assert_eq!(st, jc_status::JC_OK, "{name}: {doc}");
+                assert_eq!(doc["ok"], true);
+                assert_eq!(doc["event"], v["event"], "{name}");
+                assert_eq!(doc["verified"], v["verified"], "{name}");
+                assert_eq!(doc["hash_rule"], v["hash_rule"], "{name}");
+                assert_eq!(doc["fields"], v["fields"], "{name}");
+                assert_eq!(last_error(), "");
+            }
+        }
+        unsafe { jc_client_free(c) };
+        checked += 1;
+    }
+    assert!(checked >= 10);
+}
+
+#[test]
+fn verify_notification_checks_its_buffer() {
+    let c = offline_client();
+    let mut out: *mut c_char = std::ptr::null_mut();
+    // NULL with length 0: an empty body, invalid.
+    let st = unsafe { jc_verify_notification(c, std::ptr::null(), 0, &mut out) };
+    assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT);
+    assert!(take(out).contains("body is empty"));
+    // NULL with a length: a NULL argument.
+    let st = unsafe { jc_verify_notification(c, std::ptr::null(), 5, &mut out) };
+    assert_eq!(st, jc_status::JC_ERR_NULL_ARGUMENT);
+    assert!(take(out).contains("body is NULL"));
+    // A huge length is refused before the buffer is read (it is 1 byte).
+    let st = unsafe { jc_verify_notification(c, c"x".as_ptr(), usize::MAX, &mut out) };
+    assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT);
+    assert!(take(out).contains("larger than"));
+    // NULL client.
+    let st = unsafe { jc_verify_notification(std::ptr::null(), c"x".as_ptr(), 1, &mut out) };
+    assert_eq!(st, jc_status::JC_ERR_NULL_ARGUMENT);
+    take(out);
+    // The length is honoured: bytes after it (here a NUL and junk) are not
+    // read, and a NUL inside it is data, not an end.
+    let body = b"paid=1&id=7&email=a%40b.ru&hash=00\0junk";
+    let st = unsafe { jc_verify_notification(c, body.as_ptr().cast(), 32, &mut out) };
+    assert_eq!(st, jc_status::JC_ERR_BAD_SIGNATURE);
+    let doc = take(out);
+    assert!(doc.contains("\"status\":\"bad_signature\""), "{doc}");
+    // No hash at all.
+    let body = b"paid=1&id=7&email=a%40b.ru";
+    let st = unsafe { jc_verify_notification(c, body.as_ptr().cast(), body.len(), &mut out) };
+    assert_eq!(st, jc_status::JC_ERR_BAD_SIGNATURE);
+    assert!(take(out).contains("carries no 'hash'"));
+    // Not a notification.
+    let body = b"foo=bar";
+    let st = unsafe { jc_verify_notification(c, body.as_ptr().cast(), body.len(), &mut out) };
+    assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT);
+    take(out);
+    // A correctly signed payment, hash computed here.
+    let secret = crate::sign::Secret::new(b"s3cr3t");
+    let hash = crate::notify::notification_hash("7", "a@b.ru", "1700000000", &secret);
+    let body = format!(
+        "id=7&email=a%40b.ru&paid=1700000000&hash={}",
+        std::str::from_utf8(&hash).unwrap()
+    );
+    let st = unsafe { jc_verify_notification(c, body.as_ptr().cast(), body.len(), &mut out) };
+    assert_eq!(st, jc_status::JC_OK, "{}", last_error());
+    assert_eq!(
+        take(out),
+        r#"{"ok":true,"event":"payment","verified":true,"hash_rule":"documented","fields":{"id":"7","email":"a@b.ru","paid":"1700000000"}}"#
+    );
+    // Tampered: one signed byte changed.
+    let tampered = body.replace("id=7", "id=8");
+    let st =
+        unsafe { jc_verify_notification(c, tampered.as_ptr().cast(), tampered.len(), &mut out) };
+    assert_eq!(st, jc_status::JC_ERR_BAD_SIGNATURE);
+    take(out);
+    // A NULL out_json is allowed.
+    let st = unsafe {
+        jc_verify_notification(c, body.as_ptr().cast(), body.len(), std::ptr::null_mut())
+    };
+    assert_eq!(st, jc_status::JC_OK);
+    unsafe { jc_client_free(c) };
+}
