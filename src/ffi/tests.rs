@@ -268,75 +268,89 @@ fn offline_client() -> *mut jc_client {
     c
 }
 
-type MethodFn =
-    unsafe extern "C" fn(*const jc_client, *const c_char, *mut *mut c_char) -> jc_status;
+/// Calls the export of `name` (every method of the table without a
+/// hand-written C signature); `None` when there is none. A `match` rather
+/// than a table of function pointers, whose type tests/header.rs would take
+/// for an export.
+unsafe fn call_export(
+    name: &str,
+    c: *const jc_client,
+    p: *const c_char,
+    out: *mut *mut c_char,
+) -> Option<jc_status> {
+    Some(match name {
+        "AddLeadToGroup" => jc_add_lead_to_group(c, p, out),
+        "UpdateSubscriberData" => jc_update_subscriber_data(c, p, out),
+        "DeleteSubscribe" => jc_delete_subscribe(c, p, out),
+        "GetLeadGroupStatuses" => jc_get_lead_group_statuses(c, p, out),
+        "GetLeadGroups" => jc_get_lead_groups(c, p, out),
+        "GetAllGroups" => jc_get_all_groups(c, p, out),
+        "GetCountSubscribe" => jc_get_count_subscribe(c, p, out),
+        "CreateOrder" => jc_create_order(c, p, out),
+        "getOrderDetails" => jc_get_order_details(c, p, out),
+        "GetOrderInfo" => jc_get_order_info(c, p, out),
+        "getOrdersWithGoods" => jc_get_orders_with_goods(c, p, out),
+        "GetOrders" => jc_get_orders(c, p, out),
+        "AddGood" => jc_add_good(c, p, out),
+        "DeleteGood" => jc_delete_good(c, p, out),
+        "GetAllGoods" => jc_get_all_goods(c, p, out),
+        "GetPartnerStats" => jc_get_partner_stats(c, p, out),
+        _ => return None,
+    })
+}
 
-/// Every method of the table without a hand-written C signature, with its
-/// export.
-const METHOD_FNS: &[(&str, MethodFn)] = &[
-    ("AddLeadToGroup", jc_add_lead_to_group),
-    ("UpdateSubscriberData", jc_update_subscriber_data),
-    ("DeleteSubscribe", jc_delete_subscribe),
-    ("GetLeadGroupStatuses", jc_get_lead_group_statuses),
-    ("GetLeadGroups", jc_get_lead_groups),
-    ("GetAllGroups", jc_get_all_groups),
-    ("GetCountSubscribe", jc_get_count_subscribe),
-    ("CreateOrder", jc_create_order),
-    ("getOrderDetails", jc_get_order_details),
-    ("GetOrderInfo", jc_get_order_info),
-    ("getOrdersWithGoods", jc_get_orders_with_goods),
-    ("GetOrders", jc_get_orders),
-    ("AddGood", jc_add_good),
-    ("DeleteGood", jc_delete_good),
-    ("GetAllGoods", jc_get_all_goods),
-    ("GetPartnerStats", jc_get_partner_stats),
-];
+/// The table's methods that have a `jc_<snake>(client, params_json, out)`.
+fn method_exports() -> impl Iterator<Item = &'static crate::api::Method> {
+    crate::api::METHODS.iter().filter(|m| !m.legacy_typed)
+}
 
 #[test]
 fn every_table_method_has_its_c_function() {
-    for m in crate::api::METHODS {
-        if m.legacy_typed {
-            continue;
-        }
-        assert!(
-            METHOD_FNS.iter().any(|(n, _)| *n == m.name),
+    let mut n = 0;
+    for m in method_exports() {
+        let mut out: *mut c_char = std::ptr::null_mut();
+        let st = unsafe { call_export(m.name, std::ptr::null(), std::ptr::null(), &mut out) };
+        assert_eq!(
+            st,
+            Some(jc_status::JC_ERR_NULL_ARGUMENT),
             "no jc_{} for {}",
             m.snake,
             m.name
         );
+        take(out);
+        n += 1;
     }
-    assert_eq!(
-        METHOD_FNS.len(),
-        crate::api::METHODS.len() - 4,
-        "one export per untyped entry"
-    );
+    assert_eq!(n, 16);
 }
 
 #[test]
 fn method_functions_check_their_arguments_before_any_traffic() {
     let c = offline_client();
     let mut out: *mut c_char = std::ptr::null_mut();
-    for (name, f) in METHOD_FNS {
-        let m = crate::api::method(name).unwrap();
+    for m in method_exports() {
+        let name = m.name;
+        let f = |c: *const jc_client, p: *const c_char, out: *mut *mut c_char| unsafe {
+            call_export(name, c, p, out).unwrap()
+        };
         // NULL client.
-        let st = unsafe { f(std::ptr::null(), std::ptr::null(), &mut out) };
+        let st = f(std::ptr::null(), std::ptr::null(), &mut out);
         assert_eq!(st, jc_status::JC_ERR_NULL_ARGUMENT, "{name}");
         assert!(take(out).contains("client is NULL"));
         // Malformed JSON and a non-object.
         for bad in [c"{\"rid\":", c"[1,2]", c"\"x\""] {
-            let st = unsafe { f(c, bad.as_ptr(), &mut out) };
+            let st = f(c, bad.as_ptr(), &mut out);
             assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT, "{name}");
             let doc = take(out);
             assert!(doc.contains("params_json"), "{name}: {doc}");
         }
         // An unknown parameter name is refused with the method's rules.
-        let st = unsafe { f(c, c"{\"no_such_param\":1}".as_ptr(), &mut out) };
+        let st = f(c, c"{\"no_such_param\":1}".as_ptr(), &mut out);
         assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT, "{name}");
         let doc = take(out);
         assert!(doc.contains("no_such_param"), "{name}: {doc}");
         // NULL parameters: refused when the method requires some; the
         // others get as far as the network (nothing listens: transport).
-        let st = unsafe { f(c, std::ptr::null(), &mut out) };
+        let st = f(c, std::ptr::null(), &mut out);
         let doc = take(out);
         if let Some(p) = m.params.iter().find(|p| p.required) {
             assert_eq!(st, jc_status::JC_ERR_INVALID_ARGUMENT, "{name}: {doc}");
