@@ -99,6 +99,17 @@ fn threads_with_sanitizers() {
     run_c_test("threads", true, &[], 8 * 200);
 }
 
+/// The per-method functions and jc_verify_notification (tests/c/methods.c).
+#[test]
+fn methods_under_valgrind() {
+    run_c_test("methods", false, &[], 150);
+}
+
+#[test]
+fn methods_with_sanitizers() {
+    run_c_test("methods", true, &[], 150);
+}
+
 #[test]
 fn tls_under_valgrind() {
     run_c_test("tls", false, &["--tls"], 6);
