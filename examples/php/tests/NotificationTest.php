@@ -79,4 +79,67 @@ final class NotificationTest extends TestCase
         self::thrown(InvalidArgumentException::class, static fn () => $jc->verifyNotification(''));
         self::thrown(InvalidArgumentException::class, static fn () => $jc->verifyNotification("\xff\xfe"));
     }
+
+    public function testExampleReceiverAnswers200Or403(): void
+    {
+        $vectors = self::vectors();
+        $good = $vectors['payment documented'][0];
+        $tampered = $vectors['payment tampered id'][0];
+        $log = tempnam(sys_get_temp_dir(), 'jc-notify-');
+        self::assertIsString($log);
+        // A free loopback port for PHP's built-in server.
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        self::assertIsResource($probe);
+        $port = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
+        fclose($probe);
+        $env = [
+            'PATH' => (string) getenv('PATH'),
+            'JUSTCLICK_LIB' => \JustClick\Tests\Support\Sandbox::lib(),
+            'JUSTCLICK_LOGIN' => 'demo',
+            'JUSTCLICK_SECRET' => $good['secret'],
+            'JUSTCLICK_NOTIFY_LOG' => $log,
+        ];
+        $proc = proc_open(
+            [PHP_BINARY, '-d', 'ffi.enable=1', '-S', "127.0.0.1:$port", dirname(__DIR__) . '/notify-receiver.php'],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
+            $pipes,
+            null,
+            $env
+        );
+        self::assertIsResource($proc);
+        try {
+            for ($i = 0; $i < 500; $i++) {
+                $s = @stream_socket_client("tcp://127.0.0.1:$port");
+                if ($s !== false) {
+                    fclose($s);
+                    break;
+                }
+                usleep(20000);
+            }
+            $post = static function (string $body) use ($port): array {
+                $ctx = stream_context_create(['http' => [
+                    'method' => 'POST',
+                    'header' => "Content-Type: application/x-www-form-urlencoded\r\n",
+                    'content' => $body,
+                    'ignore_errors' => true,
+                    'proxy' => '',
+                ]]);
+                $answer = (string) file_get_contents("http://127.0.0.1:$port/", false, $ctx);
+                /** @var list<string> $http_response_header */
+                preg_match('/^HTTP\/\S+ (\d+)/', $http_response_header[0] ?? '', $m);
+                return [(int) ($m[1] ?? 0), $answer];
+            };
+            self::assertSame([200, 'OK'], $post($good['body']));
+            self::assertSame([403, 'Forbidden'], $post($tampered['body']));
+            self::assertSame(400, $post('a=1')[0]);
+            $lines = (string) file_get_contents($log);
+            self::assertStringContainsString('payment verified (documented) order=100125', $lines);
+            self::assertStringContainsString('REJECTED (bad signature)', $lines);
+            self::assertStringNotContainsString($good['secret'], $lines);
+        } finally {
+            proc_terminate($proc);
+            proc_close($proc);
+            @unlink($log);
+        }
+    }
 }
