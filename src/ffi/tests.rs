@@ -524,3 +524,104 @@ fn verify_notification_checks_its_buffer() {
     assert_eq!(st, jc_status::JC_OK);
     unsafe { jc_client_free(c) };
 }
+
+/// A loopback server that answers each request (one per connection) for
+/// the API method named by the last segment of its path with `answer(path)` = (error_code, error_text, result),
+/// signed with `secret` as the service signs. Returns its base URL.
+fn fake_service(secret: &'static str, answer: fn(&str) -> (i64, &'static str, Json)) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let path = line
+                .split(' ')
+                .nth(1)
+                .and_then(|p| p.trim_end_matches('/').rsplit('/').next())
+                .unwrap_or("")
+                .to_owned();
+            let mut len = 0usize;
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                if h.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let (code, text, result) = answer(&path);
+            let secret = crate::sign::Secret::new(secret.as_bytes());
+            let hash = crate::sign::response_hash(&code.to_string(), text, &secret);
+            let json = serde_json::json!({
+                "error_code": code,
+                "error_text": text,
+                "result": result,
+                "hash": std::str::from_utf8(&hash).unwrap(),
+            })
+            .to_string();
+            let mut stream = reader.into_inner();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
+                json.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn outcomes_reach_the_c_document_end_to_end() {
+    let url = fake_service("s3cr3t", |path| match path {
+        "CreateOrder" => (
+            601,
+            "Order already exist",
+            serde_json::json!({"bill_id": "1111"}),
+        ),
+        "AddLeadToGroup" => (0, "The subscriber is already registered", Json::Null),
+        _ => (0, "OK", Json::Null),
+    });
+    let opts =
+        std::ffi::CString::new(format!("{{\"base_url\":\"{url}\",\"proxy\":\"\"}}")).unwrap();
+    let mut c: *mut jc_client = std::ptr::null_mut();
+    let st = unsafe { jc_client_new(c"demo".as_ptr(), c"s3cr3t".as_ptr(), opts.as_ptr(), &mut c) };
+    assert_eq!(st, jc_status::JC_OK, "{}", last_error());
+    let mut out: *mut c_char = std::ptr::null_mut();
+    let st = unsafe {
+        jc_create_order(
+            c,
+            c"{\"goods\":[{\"good_name\":\"course\"}],\"bill_email\":\"a@b.ru\"}".as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(st, jc_status::JC_OK, "{}", last_error());
+    assert_eq!(
+        take(out),
+        r#"{"ok":true,"error_code":0,"error_text":"Order already exist","result":{"bill_id":"1111"},"outcome":"already_exists"}"#
+    );
+    let st = unsafe {
+        jc_add_lead_to_group(
+            c,
+            c"{\"rid\":[\"second\"],\"lead_email\":\"a@b.ru\"}".as_ptr(),
+            &mut out,
+        )
+    };
+    assert_eq!(st, jc_status::JC_OK, "{}", last_error());
+    assert!(take(out).ends_with(r#""result":null,"outcome":"already_registered"}"#));
+    // An ordinary success has no "outcome".
+    let st = unsafe { jc_delete_good(c, c"{\"good_name\":\"g\"}".as_ptr(), &mut out) };
+    assert_eq!(st, jc_status::JC_OK, "{}", last_error());
+    assert_eq!(
+        take(out),
+        r#"{"ok":true,"error_code":0,"error_text":"OK","result":null}"#
+    );
+    unsafe { jc_client_free(c) };
+}
