@@ -119,3 +119,50 @@ def test_notification_accessors_and_bytes(client, sandbox):
         with pytest.raises(justclick.InvalidArgumentError, match="bytes"):
             jc.verify_notification(body.decode())
         assert_no_secret(repr(n))
+
+
+def _fake_service(secret, answers):
+    """A loopback HTTP server answering each API method (last path segment)
+    with answers[method] = (error_code, error_text, result), signed as the
+    service signs: md5(code::text::secret). Returns (server, base_url)."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            code, text, result = answers.get(self.path.rstrip("/").rsplit("/", 1)[-1], (0, "OK", None))
+            h = hashlib.md5(f"{code}::{text}::{secret}".encode()).hexdigest()
+            body = json.dumps({"error_code": code, "error_text": text, "result": result,
+                               "hash": h}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def test_outcomes_are_surfaced():
+    secret = "fake-service-secret"
+    server, url = _fake_service(secret, {
+        "CreateOrder": (601, "Order already exist", {"bill_id": "1111"}),
+        "AddLeadToGroup": (0, "The subscriber is already registered", None),
+    })
+    try:
+        with justclick.Client(LOGIN, secret, base_url=url, proxy="") as jc:
+            r = jc.create_order(goods=[{"good_name": "course"}], bill_email="a@b.ru")
+            assert r.already_exists and r.outcome == "already_exists"
+            assert r.bill_id == "1111"
+            r = jc.add_lead_to_group(rid=["second"], lead_email="a@b.ru")
+            assert r.already_registered and not r.already_exists
+            r = jc.delete_good(good_name="g")
+            assert r.outcome is None and r.error_text == "OK"
+    finally:
+        server.shutdown()
