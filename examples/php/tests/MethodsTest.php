@@ -134,4 +134,61 @@ final class MethodsTest extends TestCase
             self::assertTrue(method_exists(Client::class, $php), "Client::$php (README) exists");
         }
     }
+
+    public function testOutcomesAreSurfaced(): void
+    {
+        $secret = 'fake-service-secret';
+        // A signed fake service (md5(code::text::secret), as the service
+        // signs) on PHP's built-in server: CreateOrder answers 601, and
+        // AddLeadToGroup "already registered" with code 0.
+        $router = tempnam(sys_get_temp_dir(), 'jc-fake-');
+        self::assertIsString($router);
+        file_put_contents($router, '<?php
+            $answers = [
+                "CreateOrder" => [601, "Order already exist", ["bill_id" => "1111"]],
+                "AddLeadToGroup" => [0, "The subscriber is already registered", null],
+            ];
+            $method = basename(rtrim(parse_url($_SERVER["REQUEST_URI"], PHP_URL_PATH), "/"));
+            [$code, $text, $result] = $answers[$method] ?? [0, "OK", null];
+            header("Content-Type: application/json");
+            echo json_encode(["error_code" => $code, "error_text" => $text, "result" => $result,
+                "hash" => md5("$code::$text::" . getenv("FAKE_SECRET"))]);
+        ');
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        self::assertIsResource($probe);
+        $port = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
+        fclose($probe);
+        $proc = proc_open(
+            [PHP_BINARY, '-S', "127.0.0.1:$port", $router],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
+            $pipes,
+            null,
+            ['PATH' => (string) getenv('PATH'), 'FAKE_SECRET' => $secret]
+        );
+        self::assertIsResource($proc);
+        try {
+            for ($i = 0; $i < 500; $i++) {
+                $s = @stream_socket_client("tcp://127.0.0.1:$port");
+                if ($s !== false) {
+                    fclose($s);
+                    break;
+                }
+                usleep(20000);
+            }
+            $jc = new Client('demo', $secret, ['base_url' => "http://127.0.0.1:$port", 'proxy' => '', 'lib' => \JustClick\Tests\Support\Sandbox::lib()]);
+            self::assertSame(
+                ['bill_id' => '1111', 'alreadyExisted' => true],
+                $jc->createOrder(goods: [['good_name' => 'course']], billEmail: 'a@b.ru')
+            );
+            self::assertSame(
+                ['error_text' => 'The subscriber is already registered', 'alreadyRegistered' => true],
+                $jc->addLeadToGroup(rid: 'second', leadEmail: 'a@b.ru')
+            );
+            self::assertSame('OK', $jc->deleteGood(['good_name' => 'g']));
+        } finally {
+            proc_terminate($proc);
+            proc_close($proc);
+            @unlink($router);
+        }
+    }
 }
