@@ -29,7 +29,11 @@ use FFI\CData;
  * Return values: the three write methods return the service's `error_text`
  * (a confirmation such as "Заказ удален"); getBills() and call() return
  * the decoded `result` as PHP arrays (`json_decode(..., true)`), null when
- * the service sent none. Every failure is an exception implementing
+ * the service sent none. The per-method calls (addLeadToGroup(),
+ * createOrder(), getAllGoods(), ...: one per method of the README's table)
+ * return what their ClientInterface documentation says, with special
+ * answers (CreateOrder's "already exists") as flags, not exceptions;
+ * verifyNotification() returns a {@see Notification}. Every failure is an exception implementing
  * {@see ExceptionInterface}. Wrong values raise {@see InvalidArgumentException}
  * before any network traffic; arguments of the wrong PHP type are PHP's own
  * \TypeError: `null` for a non-nullable parameter always, other types when
