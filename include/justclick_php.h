@@ -16,6 +16,9 @@ enum { JC_HEADER_VERSION = 1000 };
  * (keys always in this order):
  *
  *   success: {"ok":true,"error_code":0,"error_text":"...","result":<any>|null}
+ *            + ,"outcome":"already_exists"|"already_registered"  on a
+ *              documented special success (see jc_create_order,
+ *              jc_add_lead_to_group)
  *   failure: {"ok":false,"status":"<name>","message":"..."}
  *            + ,"error_code":N,"error_text":"..."  when status is "api"
  *            + ,"http_status":N                     when status is "http_status"
@@ -236,6 +239,259 @@ jc_status jc_call(const jc_client *client,
                   const char *method,
                   const char *params_json,
                   char **out_json);
+
+/**
+ * AddLeadToGroup: adds a contact to one or more groups, like a subscription
+ * form.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `rid` (a list of group names; one name is accepted) and
+ * `lead_email`; optional `lead_name`, `lead_phone`, `lead_city`, `tag`,
+ * `doneurl2`, `activation`, `utm` (an object of UTM tags), `aff`, `ad`,
+ * `noaff`. A contact already in every group is a success with
+ * `"outcome":"already_registered"`; the service's "invalid group" answer
+ * (code 0) is `JC_ERR_API` with code 103. Parameters that break the
+ * method's rules (missing, unknown, wrong type or format) are
+ * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
+ * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
+ * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+ */
+jc_status jc_add_lead_to_group(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * UpdateSubscriberData: replaces the name, phone, city or tags of a contact
+ * found by e-mail.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `lead_email`; optional `lead_name`, `lead_phone`, `lead_city`,
+ * `lead_tags`. Parameters that break the method's rules (missing, unknown,
+ * wrong type or format) are `JC_ERR_INVALID_ARGUMENT` before any traffic.
+ * Blocks for at most the client's timeout. `*out_json` as for
+ * `jc_delete_order` (owned by the caller, free with `jc_string_free`).
+ * Thread-safe: `client` may be shared.
+ */
+jc_status jc_update_subscriber_data(const jc_client *client,
+                                    const char *params_json,
+                                    char **out_json);
+
+/**
+ * DeleteSubscribe: unsubscribes a contact from a group (or a list of
+ * groups).
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `lead_email` and `rass_name` (a group name or a list of them).
+ * Parameters that break the method's rules (missing, unknown, wrong type or
+ * format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
+ * most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
+ * the caller, free with `jc_string_free`). Thread-safe: `client` may be
+ * shared.
+ */
+jc_status jc_delete_subscribe(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * GetLeadGroupStatuses: lists a contact's groups with its status in each
+ * and the subscription time.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `email`. Parameters that break the method's rules (missing,
+ * unknown, wrong type or format) are `JC_ERR_INVALID_ARGUMENT` before any
+ * traffic. Blocks for at most the client's timeout. `*out_json` as for
+ * `jc_delete_order` (owned by the caller, free with `jc_string_free`).
+ * Thread-safe: `client` may be shared.
+ */
+jc_status jc_get_lead_group_statuses(const jc_client *client,
+                                     const char *params_json,
+                                     char **out_json);
+
+/**
+ * GetLeadGroups. Deprecated (use `jc_get_lead_group_statuses`): lists a
+ * contact's groups.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `email`. Parameters that break the method's rules (missing,
+ * unknown, wrong type or format) are `JC_ERR_INVALID_ARGUMENT` before any
+ * traffic. Blocks for at most the client's timeout. `*out_json` as for
+ * `jc_delete_order` (owned by the caller, free with `jc_string_free`).
+ * Thread-safe: `client` may be shared.
+ */
+jc_status jc_get_lead_groups(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * GetAllGroups: lists every group of the account that can be subscribed to.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * No parameters: `params_json` may be NULL. Parameters that break the
+ * method's rules (missing, unknown, wrong type or format) are
+ * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
+ * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
+ * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+ */
+jc_status jc_get_all_groups(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * GetCountSubscribe: counts the contacts of a group (or `unique` / `all` of
+ * the account).
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `group_name`. Parameters that break the method's rules
+ * (missing, unknown, wrong type or format) are `JC_ERR_INVALID_ARGUMENT`
+ * before any traffic. Blocks for at most the client's timeout. `*out_json`
+ * as for `jc_delete_order` (owned by the caller, free with
+ * `jc_string_free`). Thread-safe: `client` may be shared.
+ */
+jc_status jc_get_count_subscribe(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * CreateOrder: creates an order of existing products for one customer.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `goods` (a non-empty list of
+ * `{"good_name":...,"good_sum":...}`) and `bill_email`; optional
+ * `bill_first_name`, `bill_phone`, `bill_created` (UNIX seconds), `utm` (an
+ * object), and the other documented `bill_*` fields. When the identical
+ * order exists already (the service's code 601), this is a success with
+ * `"outcome":"already_exists"` and `result.bill_id` the existing order.
+ * Parameters that break the method's rules (missing, unknown, wrong type or
+ * format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
+ * most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
+ * the caller, free with `jc_string_free`). Thread-safe: `client` may be
+ * shared.
+ */
+jc_status jc_create_order(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * getOrderDetails: returns one order with its lines, partners and payment
+ * link.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `bill_id`; optional `good_info`. Parameters that break the
+ * method's rules (missing, unknown, wrong type or format) are
+ * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
+ * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
+ * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+ */
+jc_status jc_get_order_details(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * GetOrderInfo. Deprecated (use `jc_get_order_details`): returns one order
+ * as a one-element list.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `bill_id`; optional `good_info`. Parameters that break the
+ * method's rules (missing, unknown, wrong type or format) are
+ * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
+ * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
+ * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+ */
+jc_status jc_get_order_info(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * getOrdersWithGoods: lists the orders created in a date range, with their
+ * lines and partners.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Optional `begin_date` / `end_date` (dd.mm.yyyy), `paid`, `goods`;
+ * `params_json` may be NULL. Any range is accepted: the library splits it
+ * into ranges the service serves and returns one list, in order (so this
+ * may send several requests, each bounded by the timeout). Parameters that
+ * break the method's rules (missing, unknown, wrong type or format) are
+ * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
+ * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
+ * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+ */
+jc_status jc_get_orders_with_goods(const jc_client *client,
+                                   const char *params_json,
+                                   char **out_json);
+
+/**
+ * GetOrders. Deprecated (use `jc_get_orders_with_goods`): lists the orders
+ * created or paid in a range.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * No required parameters: `params_json` may be NULL. Parameters that break
+ * the method's rules (missing, unknown, wrong type or format) are
+ * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
+ * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
+ * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+ */
+jc_status jc_get_orders(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * AddGood: creates a product.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `good_name`, `good_type`, `good_title`, `good_sum`; every
+ * UpdateGood field is accepted too. Parameters that break the method's
+ * rules (missing, unknown, wrong type or format) are
+ * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
+ * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
+ * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+ */
+jc_status jc_add_good(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * DeleteGood: deletes a product.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `good_name`. Parameters that break the method's rules (missing,
+ * unknown, wrong type or format) are `JC_ERR_INVALID_ARGUMENT` before any
+ * traffic. Blocks for at most the client's timeout. `*out_json` as for
+ * `jc_delete_order` (owned by the caller, free with `jc_string_free`).
+ * Thread-safe: `client` may be shared.
+ */
+jc_status jc_delete_good(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * GetAllGoods: lists the account's products.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * No required parameters: `params_json` may be NULL. Parameters that break
+ * the method's rules (missing, unknown, wrong type or format) are
+ * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
+ * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
+ * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+ */
+jc_status jc_get_all_goods(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * GetPartnerStats: returns one affiliate partner's totals.
+ *
+ * `params_json` is NULL or a JSON object of the documented parameter names.
+ * Required: `partner`; optional `date_from` / `date_to` (YYYY-MM-DD).
+ * Parameters that break the method's rules (missing, unknown, wrong type or
+ * format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
+ * most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
+ * the caller, free with `jc_string_free`). Thread-safe: `client` may be
+ * shared.
+ */
+jc_status jc_get_partner_stats(const jc_client *client, const char *params_json, char **out_json);
+
+/**
+ * Verifies a notification the service posted to the shop (new, cancelled,
+ * paid, prepaid or refunded order; subscription).
+ *
+ * `body` is the raw `application/x-www-form-urlencoded` request body as
+ * received, `body_len` bytes long (not NUL-terminated; any bytes). It is
+ * parsed as PHP fills `$_POST`, the event recognised and the `hash` of
+ * order events checked in constant time against the client's secret. On
+ * success `*out_json` is
+ * `{"ok":true,"event":"new_order"|"cancel_order"|"payment"|"prepayment"|"moneyback"|"subscribe"|"unsubscribe","verified":true|false,"hash_rule":"documented"|"empty_time"|null,"fields":{...}}`
+ * (`fields`: every posted field but `hash`, nested as PHP nests them,
+ * leaves as strings); `verified` is false only for the subscription events,
+ * which carry no hash: confirm them with `jc_get_lead_group_statuses`. Only
+ * `id`, `email` and the time are signed: read sums from
+ * `jc_get_order_details` before acting on them. A missing or wrong `hash`
+ * is `JC_ERR_BAD_SIGNATURE`; a body that is no notification, not UTF-8,
+ * over 8 MiB or empty (also NULL with `body_len` 0) is
+ * `JC_ERR_INVALID_ARGUMENT`; NULL with `body_len` > 0 is
+ * `JC_ERR_NULL_ARGUMENT`. Failures write the usual failure document. No
+ * network traffic. `*out_json` is owned by the caller, free with
+ * `jc_string_free`. Thread-safe: `client` may be shared.
+ */
+jc_status jc_verify_notification(const jc_client *client,
+                                 const char *body,
+                                 size_t body_len,
+                                 char **out_json);
 
 /**
  * Runs many calls with at most `concurrency` (1..64) in flight over the

@@ -49,6 +49,9 @@ __all__ = [
     "BadSignatureError",
     "ApiError",
     "PanicError",
+    "Response",
+    "Notification",
+    "METHODS",
     "library_version",
     "find_library",
     "system_library",
@@ -252,6 +255,153 @@ _SIMPLE_ERRORS = {
 # --------------------------------------------------------------------------
 # The shared library
 # --------------------------------------------------------------------------
+# Results of the per-method calls and notifications
+# --------------------------------------------------------------------------
+
+#: The methods of the library's table (README "Methods") that take their
+#: parameters as one dict: (documented name, snake_case name of the
+#: :class:`Client` method and of the C function ``jc_<snake>``).
+METHODS = (
+    ("AddLeadToGroup", "add_lead_to_group"),
+    ("UpdateSubscriberData", "update_subscriber_data"),
+    ("DeleteSubscribe", "delete_subscribe"),
+    ("GetLeadGroupStatuses", "get_lead_group_statuses"),
+    ("GetLeadGroups", "get_lead_groups"),
+    ("GetAllGroups", "get_all_groups"),
+    ("GetCountSubscribe", "get_count_subscribe"),
+    ("CreateOrder", "create_order"),
+    ("getOrderDetails", "get_order_details"),
+    ("GetOrderInfo", "get_order_info"),
+    ("getOrdersWithGoods", "get_orders_with_goods"),
+    ("GetOrders", "get_orders"),
+    ("AddGood", "add_good"),
+    ("DeleteGood", "delete_good"),
+    ("GetAllGoods", "get_all_goods"),
+    ("GetPartnerStats", "get_partner_stats"),
+)
+
+
+class Response:
+    """The answer of a per-method call such as :meth:`Client.create_order`.
+
+    ``result`` is the decoded ``result`` (``None`` when the service sent
+    none), ``error_text`` the service's text, ``outcome`` a documented
+    special success: ``"already_exists"`` (CreateOrder: the identical order
+    exists; ``bill_id`` is its number) or ``"already_registered"``
+    (AddLeadToGroup: the contact was in every group), else ``None``."""
+
+    __slots__ = ("error_text", "result", "outcome")
+
+    def __init__(self, error_text: str, result: Any, outcome: Optional[str]) -> None:
+        self.error_text = error_text
+        self.result = result
+        self.outcome = outcome
+
+    @property
+    def already_exists(self) -> bool:
+        return self.outcome == "already_exists"
+
+    @property
+    def already_registered(self) -> bool:
+        return self.outcome == "already_registered"
+
+    @property
+    def bill_id(self) -> Optional[str]:
+        """``result["bill_id"]`` as text (CreateOrder), else ``None``."""
+        bill = self.result.get("bill_id") if isinstance(self.result, dict) else None
+        return None if bill is None else str(bill)
+
+    def __repr__(self) -> str:
+        return (f"<justclick.Response error_text={self.error_text!r} "
+                f"outcome={self.outcome!r} result={self.result!r}>")
+
+
+class Notification:
+    """A notification verified by :meth:`Client.verify_notification`.
+
+    ``event`` is ``new_order``, ``cancel_order``, ``payment``,
+    ``prepayment``, ``moneyback``, ``subscribe`` or ``unsubscribe``;
+    ``verified`` is False only for the subscription events, which carry no
+    hash (confirm them with :meth:`Client.get_lead_group_statuses`);
+    ``hash_rule`` is ``"documented"`` or ``"empty_time"`` (which signature
+    variant matched), ``None`` when not verified; ``fields`` the body as
+    PHP's ``$_POST`` holds it, without ``hash``. Only ``id``, ``email`` and
+    the time are signed: read sums from :meth:`Client.get_order_details`."""
+
+    __slots__ = ("event", "verified", "hash_rule", "fields")
+
+    def __init__(self, event: str, verified: bool, hash_rule: Optional[str], fields: dict) -> None:
+        self.event = event
+        self.verified = verified
+        self.hash_rule = hash_rule
+        self.fields = fields
+
+    def field(self, name: str) -> Optional[str]:
+        """A top-level field as text (``None`` if absent or nested)."""
+        value = self.fields.get(name)
+        return value if isinstance(value, str) else None
+
+    @property
+    def id(self) -> Optional[str]:
+        return self.field("id")
+
+    @property
+    def email(self) -> Optional[str]:
+        return self.field("email")
+
+    @property
+    def paid(self) -> Optional[int]:
+        value = self.field("paid")
+        return int(value) if value is not None and value.isdigit() else None
+
+    @property
+    def created(self) -> Optional[int]:
+        value = self.field("created")
+        return int(value) if value is not None and value.isdigit() else None
+
+    @property
+    def items(self) -> List[dict]:
+        """The order lines, in the order sent (not signed)."""
+        items = self.fields.get("items")
+        if isinstance(items, dict):
+            items = list(items.values())
+        return [i for i in items or [] if isinstance(i, dict)]
+
+    @property
+    def utm(self) -> Dict[str, str]:
+        utm = self.fields.get("utm")
+        return {k: v for k, v in utm.items() if isinstance(v, str)} if isinstance(utm, dict) else {}
+
+    def __repr__(self) -> str:
+        return f"<justclick.Notification event={self.event!r} verified={self.verified!r}>"
+
+
+def _method(name: str, snake: str):
+    """The :class:`Client` method ``snake`` calling ``jc_<snake>``."""
+
+    def method(self, params: Optional[Mapping] = None, **kw: Any) -> Response:
+        merged: Dict[str, Any] = {}
+        if params is not None:
+            merged.update(_mapping(params, "params"))
+        for key, value in kw.items():
+            if key in merged:
+                raise InvalidArgumentError(f"parameter {key!r} is given twice")
+            merged[key] = value
+        params_b = _json_arg(merged, "params") if merged else None
+        doc = self._run(f"jc_{snake}", params_b)
+        return Response(doc["error_text"], doc.get("result"), doc.get("outcome"))
+
+    method.__name__ = method.__qualname__ = snake
+    method.__doc__ = (
+        f"{name}: parameters by their documented names, as a dict and/or keywords "
+        f"(``{snake}({{'name': value}}, other=value)``; a name given twice is refused). "
+        "They are checked against the library's table before any traffic "
+        "(:class:`InvalidArgumentError`). Returns a :class:`Response`."
+    )
+    return method
+
+
+# --------------------------------------------------------------------------
 
 _c_char_pp = ctypes.POINTER(ctypes.c_void_p)  # char ** kept as raw pointers
 
@@ -279,12 +429,16 @@ class _Library:
             "jc_update_good": ([vp, cp, _c_char_pp], u32),
             "jc_call": ([vp, cp, cp, _c_char_pp], u32),
             "jc_call_batch": ([vp, cp, u32, _c_char_pp], u32),
+            # The body is bytes passed with its length: NULs are data.
+            "jc_verify_notification": ([vp, cp, ctypes.c_size_t, _c_char_pp], u32),
             "jc_string_free": ([vp], None),
             # Static strings: converting them to bytes is right.
             "jc_status_name": ([u32], cp),
             "jc_version": ([], cp),
             "jc_last_error_message": ([], cp),
         }
+        for _, snake in METHODS:
+            signatures[f"jc_{snake}"] = ([vp, cp, _c_char_pp], u32)
         for name, (argtypes, restype) in signatures.items():
             try:
                 fn = getattr(dll, name)
@@ -614,6 +768,20 @@ class Client:
         doc = self._run("jc_update_good", _json_arg(_mapping(good, "good"), "good"))
         return doc["error_text"]
 
+    # -- every method of the table: set after the class, from METHODS -------
+
+    def verify_notification(self, body: Union[bytes, bytearray, memoryview]) -> Notification:
+        """Verifies a notification the service posted to the shop: ``body``
+        is the raw request body (bytes, e.g. ``request.get_data()``). Order
+        events must carry a valid ``hash`` (else :class:`BadSignatureError`:
+        answer 403); a body that is no notification is
+        :class:`InvalidArgumentError`. No network traffic."""
+        if not isinstance(body, (bytes, bytearray, memoryview)):
+            raise InvalidArgumentError(f"body must be bytes, got {type(body).__name__}")
+        data = bytes(body)
+        doc = self._run("jc_verify_notification", data, len(data))
+        return Notification(doc["event"], doc["verified"], doc.get("hash_rule"), doc["fields"])
+
     # -- any method ---------------------------------------------------------
 
     def call(self, method: str, params: Optional[Mapping] = None) -> Any:
@@ -670,3 +838,9 @@ class Client:
         if not isinstance(doc, list):
             raise BadResponseError("jc_call_batch did not return a list")
         return [d.get("result") if d.get("ok") else _error_from_document(d, "unknown") for d in doc]
+
+
+# One method per entry of METHODS (add_lead_to_group, create_order, ...).
+for _name, _snake in METHODS:
+    setattr(Client, _snake, _method(_name, _snake))
+del _name, _snake

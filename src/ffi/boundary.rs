@@ -58,8 +58,9 @@ impl Failure {
 /// `jc_name` is the enclosing function's name (for panic messages; a test
 /// in tests/header.rs checks it). Each listed pointer argument is replaced,
 /// inside `body`, by its checked value ([`arg`]: `text`, `opt_text`, `json`,
-/// `required_json`, `params`, `client`), in the order listed: NULL and
-/// invalid UTF-8 are reported before the body runs. Other arguments
+/// `required_json`, `params`, `client`, and `bytes(len)` for a pointer and
+/// length pair such as `body: bytes(body_len)`), in the order listed: NULL
+/// and invalid UTF-8 are reported before the body runs. Other arguments
 /// (integers) are used as they are. The whole runs inside the panic guard.
 /// `rule` says what the function returns and writes:
 ///
@@ -80,21 +81,21 @@ impl Failure {
 /// In `body`, `?` converts core errors; the body's `Result` may carry
 /// [`Error`] or [`Failure`].
 macro_rules! ffi_fn {
-    ($name:ident($($arg:ident: $kind:ident),* $(,)?) -> document($out:ident) $body:block) => {
+    ($name:ident($($arg:ident: $kind:ident $(($len:ident))?),* $(,)?) -> document($out:ident) $body:block) => {
         $crate::ffi::boundary::with_document(stringify!($name), $out, || {
-            $(let $arg = $crate::ffi::boundary::arg::$kind($arg, stringify!($arg))?;)*
+            $(let $arg = $crate::ffi::boundary::arg::$kind($arg, $($len,)? stringify!($arg))?;)*
             $crate::ffi::boundary::lift($body)
         })
     };
-    ($name:ident($($arg:ident: $kind:ident),* $(,)?) -> handle($out:ident) $body:block) => {
+    ($name:ident($($arg:ident: $kind:ident $(($len:ident))?),* $(,)?) -> handle($out:ident) $body:block) => {
         $crate::ffi::boundary::with_handle(stringify!($name), $out, stringify!($out), || {
-            $(let $arg = $crate::ffi::boundary::arg::$kind($arg, stringify!($arg))?;)*
+            $(let $arg = $crate::ffi::boundary::arg::$kind($arg, $($len,)? stringify!($arg))?;)*
             $crate::ffi::boundary::lift($body)
         })
     };
-    ($name:ident($($arg:ident: $kind:ident),* $(,)?) -> status $body:block) => {
+    ($name:ident($($arg:ident: $kind:ident $(($len:ident))?),* $(,)?) -> status $body:block) => {
         $crate::ffi::boundary::with_status(stringify!($name), || {
-            $(let $arg = $crate::ffi::boundary::arg::$kind($arg, stringify!($arg))?;)*
+            $(let $arg = $crate::ffi::boundary::arg::$kind($arg, $($len,)? stringify!($arg))?;)*
             $crate::ffi::boundary::lift($body)
         })
     };
@@ -273,7 +274,7 @@ pub(super) mod arg {
     use crate::ffi::jc_client;
     use crate::Client;
 
-    /// Largest JSON argument accepted (16 MiB).
+    /// Largest JSON or byte-buffer argument accepted (16 MiB).
     const MAX_JSON_INPUT: usize = 16 << 20;
 
     /// A required string as UTF-8.
@@ -337,6 +338,34 @@ pub(super) mod arg {
             Some(j) => Params::from_json(j).map_err(|e| named(e, name)),
             None => Ok(Params::new()),
         }
+    }
+
+    /// A byte buffer given as a pointer and a length (not NUL-terminated):
+    /// NULL with `len` 0 is an empty buffer, refused as an invalid argument
+    /// (no caller means "nothing" by it); NULL with `len` > 0 is a NULL
+    /// argument. At most 16 MiB, checked before the buffer is touched.
+    ///
+    /// SAFETY: a non-NULL `p` is valid for reads of `len` bytes.
+    pub(crate) unsafe fn bytes<'a>(
+        p: *const c_char,
+        len: usize,
+        name: &str,
+    ) -> Result<&'a [u8], Failure> {
+        if p.is_null() {
+            return Err(if len == 0 {
+                Failure::Core(Error::InvalidArgument(format!(
+                    "{name} is empty (NULL with length 0)"
+                )))
+            } else {
+                Failure::Null(format!("{name} is NULL (with length {len})"))
+            });
+        }
+        if len > MAX_JSON_INPUT {
+            return Err(Failure::Core(Error::InvalidArgument(format!(
+                "{name} is larger than {MAX_JSON_INPUT} bytes"
+            ))));
+        }
+        Ok(std::slice::from_raw_parts(p.cast::<u8>(), len))
     }
 
     /// A required client handle.

@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 
 use super::boundary::{ffi_fn, Failure};
 use crate::error::Error;
+use crate::notify::Notification;
 use crate::response::Response;
 
 /// What an export writes to `*out_json`: built from the outcome of its body
@@ -26,12 +27,31 @@ impl Document for Response {
     }
 }
 
+/// A verified notification: `Notification::to_json` on success, the
+/// failure schema otherwise.
+impl Document for Notification {
+    fn document(outcome: Result<Self, Failure>) -> Result<(Result<(), Failure>, CString), Failure> {
+        match outcome {
+            Ok(n) => Ok((Ok(()), c_string(n.to_json().into_bytes())?)),
+            Err(f) => {
+                let outcome = Err(f);
+                let doc = document(&outcome)?;
+                Ok((outcome.map(drop), doc))
+            }
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct SuccessDoc<'a> {
     ok: bool,
     error_code: i64,
     error_text: &'a str,
     result: &'a Json,
+    /// A documented special answer (`already_exists`, `already_registered`);
+    /// absent for an ordinary success, so older documents are unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +84,7 @@ pub(super) fn write_outcome(
                 error_code: 0,
                 error_text: &r.error_text,
                 result: r.result.as_ref().unwrap_or(&NULL),
+                outcome: r.outcome.as_ref().map(|o| o.name()),
             },
         ),
         Err(f) => {

@@ -4,7 +4,8 @@
 //! One module per concept: `status` (the status enum, its names, the last
 //! error, the version), `boundary` (the [`ffi_fn!`](boundary) macro and the
 //! rules it applies), `document` (the JSON written to `*out_json`),
-//! `client`, `calls`, `batch` and `options` (the options builder). Nothing
+//! `client`, `calls`, `methods` (one export per method of the table),
+//! `notify` (notification verification), `batch` and `options` (the options builder). Nothing
 //! here has rules of its own: validation, signing and verification live in
 //! the safe core.
 //!
@@ -14,7 +15,7 @@
 //! enum, the thread's last error and, for calls, one JSON document
 //! (tests/header.rs fails on an export written any other way). Adding an
 //! API method that takes its parameters as a JSON object is five lines in
-//! `calls.rs`, with the method's contract in the doc comment (it becomes the
+//! `methods.rs`, with the method's contract in the doc comment (it becomes the
 //! header's):
 //!
 //! ```ignore
@@ -26,7 +27,7 @@
 //!     out_json: *mut *mut c_char,
 //! ) -> jc_status {
 //!     ffi_fn!(jc_add_lead_to_group(client: client, params_json: params) -> document(out_json) {
-//!         client.call("AddLeadToGroup", &params_json)
+//!         client.call_method("AddLeadToGroup", &params_json)
 //!     })
 //! }
 //! ```
@@ -51,6 +52,10 @@ mod boundary;
 mod client;
 // One export per API method, and jc_call.
 mod calls;
+// One export per method of the table that takes a JSON object.
+mod methods;
+// jc_verify_notification.
+mod notify;
 // jc_call_batch.
 mod batch;
 // The JSON documents, jc_string_free.
@@ -67,6 +72,13 @@ pub use batch::jc_call_batch;
 pub use calls::{jc_call, jc_delete_order, jc_get_bills, jc_update_good, jc_update_order_status};
 pub use client::{jc_client, jc_client_free, jc_client_new};
 pub use document::jc_string_free;
+pub use methods::{
+    jc_add_good, jc_add_lead_to_group, jc_create_order, jc_delete_good, jc_delete_subscribe,
+    jc_get_all_goods, jc_get_all_groups, jc_get_count_subscribe, jc_get_lead_group_statuses,
+    jc_get_lead_groups, jc_get_order_details, jc_get_order_info, jc_get_orders,
+    jc_get_orders_with_goods, jc_get_partner_stats, jc_update_subscriber_data,
+};
+pub use notify::jc_verify_notification;
 pub use status::{jc_last_error_message, jc_status, jc_status_name, jc_version};
 
 /// Test hook (not in the header, only built with the `sandbox` feature):

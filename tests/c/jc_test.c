@@ -375,11 +375,16 @@ static int doc_check(const char *doc, size_t len, char *why, size_t why_cap, con
     }
     if (n >= 1 && key_is(&m[0], "ok") && value_is(&m[0], "true")) {
         long long code;
-        if (n != 4 || !key_is(&m[1], "error_code") || !key_is(&m[2], "error_text") ||
+        /* An optional fifth key: the documented special outcome. */
+        int outcome_ok = n == 4 || (n == 5 && key_is(&m[4], "outcome") &&
+                                    (value_is(&m[4], "\"already_exists\"") ||
+                                     value_is(&m[4], "\"already_registered\"")));
+        if (!outcome_ok || !key_is(&m[1], "error_code") || !key_is(&m[2], "error_text") ||
             !key_is(&m[3], "result") || !value_is_integer(&m[1], &code) || code != 0 ||
             !value_is_string(&m[2])) {
             snprintf(why, why_cap,
-                     "success document must be ok,error_code(0),error_text(string),result");
+                     "success document must be ok,error_code(0),error_text(string),result"
+                     "[,outcome]");
             return -1;
         }
         return JC_OK;

@@ -29,7 +29,11 @@ use FFI\CData;
  * Return values: the three write methods return the service's `error_text`
  * (a confirmation such as "Заказ удален"); getBills() and call() return
  * the decoded `result` as PHP arrays (`json_decode(..., true)`), null when
- * the service sent none. Every failure is an exception implementing
+ * the service sent none. The per-method calls (addLeadToGroup(),
+ * createOrder(), getAllGoods(), ...: one per method of the README's table)
+ * return what their ClientInterface documentation says, with special
+ * answers (CreateOrder's "already exists") as flags, not exceptions;
+ * verifyNotification() returns a {@see Notification}. Every failure is an exception implementing
  * {@see ExceptionInterface}. Wrong values raise {@see InvalidArgumentException}
  * before any network traffic; arguments of the wrong PHP type are PHP's own
  * \TypeError: `null` for a non-nullable parameter always, other types when
@@ -307,6 +311,194 @@ final class Client implements ClientInterface
     /**
      * {@inheritDoc}
      */
+    public function addLeadToGroup(
+        array $params = [],
+        array|string|null $rid = null,
+        ?string $leadEmail = null,
+        ?string $leadName = null,
+        ?string $leadPhone = null,
+        ?string $leadCity = null,
+        ?string $tag = null
+    ): array {
+        $params = self::named($params, [
+            'rid' => $rid,
+            'lead_email' => $leadEmail,
+            'lead_name' => $leadName,
+            'lead_phone' => $leadPhone,
+            'lead_city' => $leadCity,
+            'tag' => $tag,
+        ]);
+        $doc = $this->method('add_lead_to_group', $params);
+        return [
+            'error_text' => $doc['error_text'],
+            'alreadyRegistered' => ($doc['outcome'] ?? null) === 'already_registered',
+        ];
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function updateSubscriberData(array $params): string
+    {
+        return $this->method('update_subscriber_data', $params)['error_text'];
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function deleteSubscribe(array $params): string
+    {
+        return $this->method('delete_subscribe', $params)['error_text'];
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getLeadGroupStatuses(array $params): array
+    {
+        return self::arrayResult($this->method('get_lead_group_statuses', $params), 'GetLeadGroupStatuses');
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getLeadGroups(array $params): array
+    {
+        return self::arrayResult($this->method('get_lead_groups', $params), 'GetLeadGroups');
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getAllGroups(array $params = []): array
+    {
+        return self::arrayResult($this->method('get_all_groups', $params), 'GetAllGroups');
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getCountSubscribe(array $params): int
+    {
+        $count = $this->method('get_count_subscribe', $params)['result'] ?? null;
+        if (is_string($count) && preg_match('/^[0-9]+$/D', $count) === 1) {
+            $count = (int) $count;
+        }
+        if (!is_int($count)) {
+            throw new BadResponseException('GetCountSubscribe returned no number');
+        }
+        return $count;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function createOrder(
+        array $params = [],
+        ?array $goods = null,
+        ?string $billEmail = null,
+        ?string $billFirstName = null,
+        ?string $billPhone = null
+    ): array {
+        $params = self::named($params, [
+            'goods' => $goods,
+            'bill_email' => $billEmail,
+            'bill_first_name' => $billFirstName,
+            'bill_phone' => $billPhone,
+        ]);
+        $doc = $this->method('create_order', $params);
+        $billId = $doc['result']['bill_id'] ?? null;
+        if (is_int($billId)) {
+            $billId = (string) $billId;
+        }
+        if (!is_string($billId) || $billId === '') {
+            throw new BadResponseException('CreateOrder returned no bill_id');
+        }
+        return ['bill_id' => $billId, 'alreadyExisted' => ($doc['outcome'] ?? null) === 'already_exists'];
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getOrderDetails(
+        array $params = [],
+        int|string|null $billId = null,
+        ?bool $goodInfo = null
+    ): array {
+        $params = self::named($params, ['bill_id' => $billId, 'good_info' => $goodInfo]);
+        return self::arrayResult($this->method('get_order_details', $params), 'getOrderDetails');
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getOrderInfo(array $params): array
+    {
+        return self::arrayResult($this->method('get_order_info', $params), 'GetOrderInfo');
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getOrdersWithGoods(array $params = []): array
+    {
+        return self::arrayResult($this->method('get_orders_with_goods', $params), 'getOrdersWithGoods');
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getOrders(array $params = []): array
+    {
+        return self::arrayResult($this->method('get_orders', $params), 'GetOrders');
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function addGood(array $params): string
+    {
+        return $this->method('add_good', $params)['error_text'];
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function deleteGood(array $params): string
+    {
+        return $this->method('delete_good', $params)['error_text'];
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getAllGoods(array $params = []): array
+    {
+        return self::arrayResult($this->method('get_all_goods', $params), 'GetAllGoods');
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function getPartnerStats(array $params): array
+    {
+        return self::arrayResult($this->method('get_partner_stats', $params), 'GetPartnerStats');
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public function verifyNotification(string $body): Notification
+    {
+        // Passed with its length: NUL bytes and anything else stay data.
+        return Notification::fromDocument(
+            $this->run('jc_verify_notification', [$body, strlen($body)], false, true)
+        );
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public function call(string $method, array $params = []): mixed
     {
         self::noNul($method, 'method');
@@ -372,10 +564,11 @@ final class Client implements ClientInterface
      * @param string       $function the jc_* function
      * @param list<mixed>  $args     its arguments before out_json
      * @param bool         $batch    the answer is a list of documents
+     * @param bool         $notification the success document is a notification's (no error_text)
      *
      * @return array<array-key, mixed>
      */
-    private function run(string $function, array $args, bool $batch = false): array
+    private function run(string $function, array $args, bool $batch = false, bool $notification = false): array
     {
         if ($this->handle === null) {
             throw new \LogicException('this JustClick\Client has been freed');
@@ -422,10 +615,65 @@ final class Client implements ClientInterface
             }
             throw Outcome::exception($doc);
         }
-        if (!is_string($doc['error_text'] ?? null)) {
+        if (!$notification && !is_string($doc['error_text'] ?? null)) {
             throw new BadResponseException("$function returned a document without error_text");
         }
         return $doc;
+    }
+
+    /**
+     * Runs `jc_<snake>` with `$params` as its JSON object (null when empty)
+     * and returns the success document.
+     *
+     * @param array<array-key, mixed> $params
+     *
+     * @return array<array-key, mixed>
+     */
+    private function method(string $snake, array $params): array
+    {
+        $json = $params === [] ? null : self::encode((object) $params, 'params');
+        return $this->run("jc_$snake", [$json]);
+    }
+
+    /**
+     * `$params` with the named arguments that were given (not null) in
+     * front, under their documented names; a name given both ways is
+     * refused rather than one silently winning.
+     *
+     * @param array<array-key, mixed> $params
+     * @param array<string, mixed>    $named documented name => named argument
+     *
+     * @return array<array-key, mixed>
+     */
+    private static function named(array $params, array $named): array
+    {
+        $out = [];
+        foreach ($named as $name => $value) {
+            if ($value === null) {
+                continue;
+            }
+            if (array_key_exists($name, $params)) {
+                throw new InvalidArgumentException("parameter $name is given both in \$params and as a named argument");
+            }
+            $out[$name] = $value;
+        }
+        return $out + $params;
+    }
+
+    /**
+     * The `result` of a success document as an array ([] for none).
+     *
+     * @param array<array-key, mixed> $doc
+     *
+     * @return array<array-key, mixed>
+     */
+    private static function arrayResult(array $doc, string $method): array
+    {
+        $result = $doc['result'] ?? [];
+        if (!is_array($result)) {
+            throw new BadResponseException("$method returned a result that is not a list or an object");
+        }
+        return $result;
     }
 
     /**

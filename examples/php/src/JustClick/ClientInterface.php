@@ -87,6 +87,279 @@ interface ClientInterface
     public function updateGood(array $good): string;
 
     /**
+     * AddLeadToGroup: adds a contact to one or more groups, like a
+     * subscription form.
+     *
+     * Give the documented parameters as `$params`
+     * (`['rid' => ['second'], 'lead_email' => 'a@b.ru', 'lead_name' => ...]`)
+     * or as named arguments (`addLeadToGroup(rid: 'second', leadEmail:
+     * 'a@b.ru')`), or both (a name given twice is refused). Required: `rid`
+     * (group names: a list, or one name) and `lead_email`; optional
+     * `lead_name`, `lead_phone`, `lead_city`, `tag`, `doneurl2`,
+     * `activation`, `utm` (`['utm_source' => ...]`), `aff`, `ad`, `noaff`.
+     *
+     * @param array<string, mixed>      $params    documented names => values
+     * @param list<string>|string|null  $rid       `rid`: the groups
+     * @param string|null               $leadEmail `lead_email`
+     * @param string|null               $leadName  `lead_name`
+     * @param string|null               $leadPhone `lead_phone`
+     * @param string|null               $leadCity  `lead_city`
+     * @param string|null               $tag       `tag`
+     *
+     * @return array{error_text: string, alreadyRegistered: bool} alreadyRegistered: the
+     *         contact was in every group already (nothing changed)
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ApiException             e.g. 103 when no given group exists or may be subscribed to
+     * @throws ExceptionInterface       any other failure
+     */
+    public function addLeadToGroup(
+        array $params = [],
+        array|string|null $rid = null,
+        ?string $leadEmail = null,
+        ?string $leadName = null,
+        ?string $leadPhone = null,
+        ?string $leadCity = null,
+        ?string $tag = null
+    ): array;
+
+    /**
+     * UpdateSubscriberData: replaces the name, phone, city or tags of a
+     * contact found by e-mail.
+     *
+     * @param array{lead_email: string, lead_name?: string, lead_phone?: string, lead_city?: string, lead_tags?: string} $params
+     *
+     * @return string the service's confirmation (error_text)
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function updateSubscriberData(array $params): string;
+
+    /**
+     * DeleteSubscribe: unsubscribes a contact from a group (or a list).
+     *
+     * @param array{lead_email: string, rass_name: string|list<string>} $params
+     *
+     * @return string the service's confirmation (error_text)
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function deleteSubscribe(array $params): string;
+
+    /**
+     * GetLeadGroupStatuses: a contact's groups with its status in each.
+     *
+     * @param array{email: string} $params
+     *
+     * @return list<array{rass_name: string, rass_title: string, rass_status: string, subscription_time?: int|string}>
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function getLeadGroupStatuses(array $params): array;
+
+    /**
+     * GetLeadGroups (deprecated: use getLeadGroupStatuses()): a contact's groups.
+     *
+     * @param array{email: string} $params
+     *
+     * @return list<array{rass_name: string, rass_title: string, rass_id?: string}>
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function getLeadGroups(array $params): array;
+
+    /**
+     * GetAllGroups: every group of the account that can be subscribed to.
+     *
+     * @param array<string, mixed> $params none are documented
+     *
+     * @return list<array{rass_name: string, rass_title: string, rass_id?: string}>
+     *
+     * @throws ExceptionInterface any failure
+     */
+    public function getAllGroups(array $params = []): array;
+
+    /**
+     * GetCountSubscribe: the number of contacts of a group (or `unique` /
+     * `all` of the account).
+     *
+     * @param array{group_name: string} $params
+     *
+     * @return int the number of contacts
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws BadResponseException     when the answer is not a number
+     * @throws ExceptionInterface       any other failure
+     */
+    public function getCountSubscribe(array $params): int;
+
+    /**
+     * CreateOrder: creates an order of existing products for one customer.
+     *
+     * Give the documented parameters as `$params` or as named arguments
+     * (`createOrder(goods: [['good_name' => 'course']], billEmail:
+     * 'a@b.ru')`), or both (a name given twice is refused). Required:
+     * `goods` (a list of `['good_name' => ..., 'good_sum' => ...]`) and
+     * `bill_email`; optional `bill_first_name`, `bill_phone`, `utm` and the
+     * other documented `bill_*` fields. An identical order that exists
+     * already (the service's code 601) is no error: its number is returned
+     * with `alreadyExisted` true.
+     *
+     * @param array<string, mixed>                                  $params
+     * @param list<array{good_name: string, good_sum?: int|float|string}>|null $goods `goods`
+     * @param string|null                                           $billEmail     `bill_email`
+     * @param string|null                                           $billFirstName `bill_first_name`
+     * @param string|null                                           $billPhone     `bill_phone`
+     *
+     * @return array{bill_id: string, alreadyExisted: bool}
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ApiException             the service's error
+     * @throws ExceptionInterface       any other failure
+     */
+    public function createOrder(
+        array $params = [],
+        ?array $goods = null,
+        ?string $billEmail = null,
+        ?string $billFirstName = null,
+        ?string $billPhone = null
+    ): array;
+
+    /**
+     * getOrderDetails: one order with its lines, partners and payment link.
+     *
+     * `getOrderDetails(['bill_id' => 1111])` or `getOrderDetails(billId: 1111)`.
+     *
+     * @param array<string, mixed> $params   documented names => values
+     * @param int|string|null      $billId   `bill_id` (required one way or the other)
+     * @param bool|null            $goodInfo `good_info`
+     *
+     * @return array<string, mixed> the order: `id`, `email`, `pay_status`, `items` (each with
+     *         `partners`), `utm`, ... as the service sends them
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ApiException             e.g. when the order does not exist
+     * @throws ExceptionInterface       any other failure
+     */
+    public function getOrderDetails(
+        array $params = [],
+        int|string|null $billId = null,
+        ?bool $goodInfo = null
+    ): array;
+
+    /**
+     * GetOrderInfo (deprecated: use getOrderDetails()): one order as a
+     * one-element list.
+     *
+     * @param array{bill_id: int|string, good_info?: bool} $params
+     *
+     * @return list<array<string, mixed>>
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function getOrderInfo(array $params): array;
+
+    /**
+     * getOrdersWithGoods: the orders created in a date range with lines and
+     * partners; any range (the library splits it and merges the answers).
+     *
+     * @param array{begin_date?: string, end_date?: string, paid?: bool, goods?: string|list<string>} $params
+     *        dates as dd.mm.yyyy
+     *
+     * @return list<array<string, mixed>> the orders, in creation order
+     *
+     * @throws InvalidArgumentException for unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function getOrdersWithGoods(array $params = []): array;
+
+    /**
+     * GetOrders (deprecated: use getOrdersWithGoods()): orders created or
+     * paid in a range.
+     *
+     * @param array{date_s?: int, date_e?: int, paid?: bool, goods?: string|list<string>} $params
+     *
+     * @return list<array<string, mixed>>
+     *
+     * @throws InvalidArgumentException for unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function getOrders(array $params = []): array;
+
+    /**
+     * AddGood: creates a product (every UpdateGood field is accepted too).
+     *
+     * @param array{good_name: string, good_type: string, good_title: string, good_sum: int|float|string} $params
+     *        good_type "1" (physical) or "0" (digital); plus any UpdateGood field
+     *
+     * @return string the service's confirmation (error_text)
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function addGood(array $params): string;
+
+    /**
+     * DeleteGood: deletes a product.
+     *
+     * @param array{good_name: string} $params
+     *
+     * @return string the service's confirmation (error_text)
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function deleteGood(array $params): string;
+
+    /**
+     * GetAllGoods: every product of the shop.
+     *
+     * @param array<string, mixed> $params none are documented
+     *
+     * @return list<array{good_name: string, good_title: string, good_id?: string, good_type?: int|string, good_sum?: int|float|string}>
+     *
+     * @throws ExceptionInterface any failure
+     */
+    public function getAllGoods(array $params = []): array;
+
+    /**
+     * GetPartnerStats: an affiliate partner's earnings, clicks, leads and sales.
+     *
+     * @param array{partner: string, date_from?: string, date_to?: string} $params dates YYYY-MM-DD
+     *
+     * @return array<string, mixed> `earned_total`, `topay_total`, `clicks_total`, `leads_total`,
+     *         `bills_total`, `partners_total`
+     *
+     * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
+     * @throws ExceptionInterface       any other failure
+     */
+    public function getPartnerStats(array $params): array;
+
+    /**
+     * Verifies a notification the service posted to the shop:
+     * `$jc->verifyNotification(file_get_contents('php://input'))`.
+     *
+     * The raw body is parsed as PHP fills `$_POST`, the event recognised
+     * and, for order events, `hash` checked in constant time against this
+     * client's secret. No network traffic.
+     *
+     * @param string $body the raw request body (any bytes)
+     *
+     * @return Notification the event and its fields; `verified` is false only for the
+     *         subscription events, which carry no hash
+     *
+     * @throws BadSignatureException    a missing or wrong `hash` on an order event: reject it (403)
+     * @throws InvalidArgumentException a body that is no JustClick notification
+     * @throws ExceptionInterface       any other failure
+     */
+    public function verifyNotification(string $body): Notification;
+
+    /**
      * Calls any API method (AddLeadToGroup, GetAllGoods, CreateOrder, ...),
      * signed like the others.
      *

@@ -1,0 +1,194 @@
+<?php
+
+declare(strict_types=1);
+
+namespace JustClick\Tests;
+
+use JustClick\Client;
+use JustClick\InvalidArgumentException;
+
+/**
+ * The per-method calls of issue 14 (addLeadToGroup(), createOrder(), ...):
+ * parameters are checked by the library's table before any traffic, named
+ * arguments map to the documented names, outcomes are surfaced.
+ */
+final class MethodsTest extends TestCase
+{
+    /**
+     * method => [a call with no parameters, the required name the error names]
+     *
+     * @return array<string, array{0: string, 1: string}>
+     */
+    public static function requiredParams(): array
+    {
+        return [
+            'addLeadToGroup' => ['addLeadToGroup', 'rid'],
+            'updateSubscriberData' => ['updateSubscriberData', 'lead_email'],
+            'deleteSubscribe' => ['deleteSubscribe', 'lead_email'],
+            'getLeadGroupStatuses' => ['getLeadGroupStatuses', 'email'],
+            'getLeadGroups' => ['getLeadGroups', 'email'],
+            'getCountSubscribe' => ['getCountSubscribe', 'group_name'],
+            'createOrder' => ['createOrder', 'goods'],
+            'getOrderDetails' => ['getOrderDetails', 'bill_id'],
+            'getOrderInfo' => ['getOrderInfo', 'bill_id'],
+            'addGood' => ['addGood', 'good_name'],
+            'deleteGood' => ['deleteGood', 'good_name'],
+            'getPartnerStats' => ['getPartnerStats', 'partner'],
+        ];
+    }
+
+    /**
+     * @dataProvider requiredParams
+     */
+    public function testMissingRequiredParametersAreRefusedBeforeTraffic(string $method, string $required): void
+    {
+        $jc = self::client();
+        $before = self::sandbox()->stats()['requests'];
+        $e = self::thrown(InvalidArgumentException::class, static fn () => $jc->$method([]));
+        self::assertStringContainsString($required, $e->getMessage());
+        $e = self::thrown(InvalidArgumentException::class, static fn () => $jc->$method(['bogus_param' => 1]));
+        self::assertStringContainsString('bogus_param', $e->getMessage());
+        self::assertSame($before, self::sandbox()->stats()['requests'], 'nothing was sent');
+    }
+
+    /** @return array<string, array{0: string}> */
+    public static function optionalOnly(): array
+    {
+        return [
+            'getAllGroups' => ['getAllGroups'],
+            'getOrdersWithGoods' => ['getOrdersWithGoods'],
+            'getOrders' => ['getOrders'],
+            'getAllGoods' => ['getAllGoods'],
+        ];
+    }
+
+    /**
+     * @dataProvider optionalOnly
+     */
+    public function testUnknownParametersAreRefusedForMethodsWithoutRequiredOnes(string $method): void
+    {
+        $e = self::thrown(InvalidArgumentException::class, static fn () => self::client()->$method(['bogus_param' => 1]));
+        self::assertStringContainsString('bogus_param', $e->getMessage());
+    }
+
+    public function testRulesOfSingleMethods(): void
+    {
+        $jc = self::client();
+        $e = self::thrown(
+            InvalidArgumentException::class,
+            static fn () => $jc->addLeadToGroup(rid: 'second', leadEmail: 'not-an-email')
+        );
+        self::assertStringContainsString('lead_email', $e->getMessage());
+        $e = self::thrown(
+            InvalidArgumentException::class,
+            static fn () => $jc->createOrder(goods: [], billEmail: 'a@b.ru')
+        );
+        self::assertStringContainsString('goods', $e->getMessage());
+        $e = self::thrown(
+            InvalidArgumentException::class,
+            static fn () => $jc->getOrdersWithGoods(['begin_date' => '2017-01-01'])
+        );
+        self::assertStringContainsString('begin_date', $e->getMessage());
+        // A name given both ways is refused, not silently overridden.
+        $e = self::thrown(
+            InvalidArgumentException::class,
+            static fn () => $jc->getOrderDetails(['bill_id' => 1], billId: 2)
+        );
+        self::assertStringContainsString('bill_id', $e->getMessage());
+        // Strings that cannot be JSON are an argument error, not a crash.
+        self::thrown(InvalidArgumentException::class, static fn () => $jc->deleteGood(['good_name' => "\xff"]));
+    }
+
+    public function testAddLeadToGroupWithNamedArgumentsReachesTheService(): void
+    {
+        $r = self::client()->addLeadToGroup(
+            ['lead_city' => 'Москва'],
+            rid: ['second'],
+            leadEmail: 'php-methods@example.com',
+            leadName: 'PHP'
+        );
+        self::assertSame('OK', $r['error_text']);
+        self::assertFalse($r['alreadyRegistered']);
+        // And with the documented names only.
+        $r = self::client()->addLeadToGroup(['rid' => 'second', 'lead_email' => 'php-methods@example.com']);
+        self::assertIsBool($r['alreadyRegistered']);
+    }
+
+    public function testGetAllGoodsReturnsTheList(): void
+    {
+        $goods = self::client()->getAllGoods();
+        self::assertTrue(array_is_list($goods));
+        self::assertNotSame([], $goods);
+        self::assertArrayHasKey('good_name', $goods[0]);
+    }
+
+    public function testEveryMethodOfTheReadmeTableExists(): void
+    {
+        $readme = (string) file_get_contents(dirname(__DIR__, 3) . '/README.md');
+        self::assertSame(1, preg_match('/<!-- methods:begin.*?-->(.*?)<!-- methods:end/s', $readme, $m));
+        $rows = array_filter(explode("\n", $m[1]), static fn (string $l) => str_starts_with($l, '| `'));
+        self::assertGreaterThanOrEqual(19, count($rows));
+        foreach ($rows as $row) {
+            $cells = array_map('trim', explode('|', $row));
+            $php = trim($cells[6], '`');
+            self::assertTrue(method_exists(Client::class, $php), "Client::$php (README) exists");
+        }
+    }
+
+    public function testOutcomesAreSurfaced(): void
+    {
+        $secret = 'fake-service-secret';
+        // A signed fake service (md5(code::text::secret), as the service
+        // signs) on PHP's built-in server: CreateOrder answers 601, and
+        // AddLeadToGroup "already registered" with code 0.
+        $router = tempnam(sys_get_temp_dir(), 'jc-fake-');
+        self::assertIsString($router);
+        file_put_contents($router, '<?php
+            $answers = [
+                "CreateOrder" => [601, "Order already exist", ["bill_id" => "1111"]],
+                "AddLeadToGroup" => [0, "The subscriber is already registered", null],
+            ];
+            $method = basename(rtrim(parse_url($_SERVER["REQUEST_URI"], PHP_URL_PATH), "/"));
+            [$code, $text, $result] = $answers[$method] ?? [0, "OK", null];
+            header("Content-Type: application/json");
+            echo json_encode(["error_code" => $code, "error_text" => $text, "result" => $result,
+                "hash" => md5("$code::$text::" . getenv("FAKE_SECRET"))]);
+        ');
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        self::assertIsResource($probe);
+        $port = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
+        fclose($probe);
+        $proc = proc_open(
+            [PHP_BINARY, '-S', "127.0.0.1:$port", $router],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
+            $pipes,
+            null,
+            ['PATH' => (string) getenv('PATH'), 'FAKE_SECRET' => $secret]
+        );
+        self::assertIsResource($proc);
+        try {
+            for ($i = 0; $i < 500; $i++) {
+                $s = @stream_socket_client("tcp://127.0.0.1:$port");
+                if ($s !== false) {
+                    fclose($s);
+                    break;
+                }
+                usleep(20000);
+            }
+            $jc = new Client('demo', $secret, ['base_url' => "http://127.0.0.1:$port", 'proxy' => '', 'lib' => \JustClick\Tests\Support\Sandbox::lib()]);
+            self::assertSame(
+                ['bill_id' => '1111', 'alreadyExisted' => true],
+                $jc->createOrder(goods: [['good_name' => 'course']], billEmail: 'a@b.ru')
+            );
+            self::assertSame(
+                ['error_text' => 'The subscriber is already registered', 'alreadyRegistered' => true],
+                $jc->addLeadToGroup(rid: 'second', leadEmail: 'a@b.ru')
+            );
+            self::assertSame('OK', $jc->deleteGood(['good_name' => 'g']));
+        } finally {
+            proc_terminate($proc);
+            proc_close($proc);
+            @unlink($router);
+        }
+    }
+}
