@@ -119,6 +119,20 @@ typedef uint32_t jc_status;
  */
 typedef struct jc_client jc_client;
 
+/**
+ * Client options under construction, for `jc_client_new_with_options`.
+ * Opaque.
+ *
+ * Create with `jc_options_new`, fill with `jc_options_set_str`,
+ * `jc_options_set_int` and `jc_options_set_bool`, destroy with
+ * `jc_options_free`. The keys, types and bounds are those of
+ * `jc_client_new`'s `options_json`. A builder may be used for any number
+ * of clients and freed at any time: clients copy what they need. The
+ * setters need the builder to themselves (`jc_options *`); once filled, a
+ * `const jc_options *` may be read by several threads at once.
+ */
+typedef struct jc_options jc_options;
+
 
 /**
  * Creates a client for account `login` with API key `secret`.
@@ -163,6 +177,73 @@ jc_status jc_client_new(const char *login,
  * using the client, nor twice.
  */
 void jc_client_free(jc_client *client);
+
+/**
+ * Creates an empty options builder (every option at its default).
+ *
+ * On success `*out` receives a new builder, owned by the caller and freed
+ * with `jc_options_free`; on failure `*out` is set to NULL. Thread-safe.
+ */
+jc_status jc_options_new(jc_options **out);
+
+/**
+ * Sets a string option (`base_url`, `ca_file`, `proxy`, `user_agent`; see
+ * `jc_client_new`) to `value`, which is copied.
+ *
+ * An unknown key, an option that is not a string and invalid UTF-8 are
+ * `JC_ERR_INVALID_ARGUMENT`, with the reason in `jc_last_error_message()`;
+ * the builder is then unchanged. Setting a key again replaces its value.
+ * Not to be called on a builder another thread is using.
+ */
+jc_status jc_options_set_str(jc_options *o, const char *key, const char *value);
+
+/**
+ * Sets an integer option (`timeout_ms`, `connect_timeout_ms`,
+ * `max_response_bytes`, `rate_limit_retries`, `rate_limit_backoff_ms`,
+ * `idle_timeout_ms`, `batch_timeout_ms`; see `jc_client_new`) to `value`.
+ *
+ * An unknown key, an option that is not an integer and a value out of the
+ * option's range are `JC_ERR_INVALID_ARGUMENT`, with the reason in
+ * `jc_last_error_message()`; the builder is then unchanged. Setting a key
+ * again replaces its value. Not to be called on a builder another thread
+ * is using.
+ */
+jc_status jc_options_set_int(jc_options *o, const char *key, int64_t value);
+
+/**
+ * Sets a boolean option (`allow_insecure_http`, `persistent`; see
+ * `jc_client_new`) to `value`.
+ *
+ * An unknown key and an option that is not a boolean are
+ * `JC_ERR_INVALID_ARGUMENT`, with the reason in `jc_last_error_message()`;
+ * the builder is then unchanged. Setting a key again replaces its value.
+ * Not to be called on a builder another thread is using.
+ */
+jc_status jc_options_set_bool(jc_options *o, const char *key, bool value);
+
+/**
+ * Destroys an options builder. NULL is a no-op. Clients made from it are
+ * not affected. Must not be called while another thread is using the
+ * builder, nor twice.
+ */
+void jc_options_free(jc_options *o);
+
+/**
+ * Creates a client like `jc_client_new`, with its options from a builder
+ * instead of JSON; `options` NULL means every default.
+ *
+ * The options are checked again as a whole (the same rules and messages
+ * as `jc_client_new`'s `options_json`); the builder is only read, and may
+ * be changed, reused or freed afterwards without affecting the client.
+ * On success `*out_client` receives a new client, owned by the caller and
+ * freed with `jc_client_free`; on failure `*out_client` is set to NULL and
+ * the reason is in `jc_last_error_message()`. Does no network I/O.
+ * Thread-safety as for `jc_client_new`.
+ */
+jc_status jc_client_new_with_options(const char *login,
+                                     const char *secret,
+                                     const jc_options *options,
+                                     jc_client **out_client);
 
 /**
  * DeleteOrder: deletes order `bill_id`.

@@ -4,9 +4,9 @@
 //! One module per concept: `status` (the status enum, its names, the last
 //! error, the version), `boundary` (the [`ffi_fn!`](boundary) macro and the
 //! rules it applies), `document` (the JSON written to `*out_json`),
-//! `client`, `calls`, `batch` and `options` (the options builder). Nothing
-//! here has rules of its own: validation, signing and verification live in
-//! the safe core.
+//! `client`, `options` (the options builder, `jc_client_new_with_options`),
+//! `calls` and `batch`. Nothing here has rules of its own: validation,
+//! signing and verification live in the safe core.
 //!
 //! Every exported body is one `ffi_fn!` invocation, which runs it inside the
 //! panic guard, checks each listed pointer for NULL and each string for
@@ -49,6 +49,8 @@
 mod boundary;
 // jc_client_new, jc_client_free.
 mod client;
+// The options builder (jc_options_*) and jc_client_new_with_options.
+mod options;
 // One export per API method, and jc_call.
 mod calls;
 // jc_call_batch.
@@ -57,8 +59,6 @@ mod batch;
 mod document;
 // jc_status, jc_status_name, jc_version, jc_last_error_message.
 mod status;
-// The options builder (jc_options_*).
-mod options;
 
 #[cfg(test)]
 mod tests;
@@ -67,6 +67,10 @@ pub use batch::jc_call_batch;
 pub use calls::{jc_call, jc_delete_order, jc_get_bills, jc_update_good, jc_update_order_status};
 pub use client::{jc_client, jc_client_free, jc_client_new};
 pub use document::jc_string_free;
+pub use options::{
+    jc_client_new_with_options, jc_options, jc_options_free, jc_options_new, jc_options_set_bool,
+    jc_options_set_int, jc_options_set_str,
+};
 pub use status::{jc_last_error_message, jc_status, jc_status_name, jc_version};
 
 /// Test hook (not in the header, only built with the `sandbox` feature):
