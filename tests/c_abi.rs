@@ -197,6 +197,16 @@ fn c_example(name: &str, sanitize: bool) -> PathBuf {
 
 #[test]
 fn c_example_runs_against_the_sandbox_under_valgrind() {
+    // The example shows the options builder, not hand-written JSON.
+    let src = std::fs::read_to_string(repo().join("examples/c/example.c")).unwrap();
+    assert!(
+        src.contains("jc_options_new(") && src.contains("jc_client_new_with_options("),
+        "examples/c/example.c must configure the client with the options builder"
+    );
+    assert!(
+        !src.contains("jc_client_new("),
+        "no JSON options in the C example"
+    );
     let exe = c_example("example-c", false);
     let sb = SandboxProcess::start(&[]);
     let env = sb.example_env();
@@ -409,4 +419,14 @@ fn make_install_then_pkg_config_builds_a_c_program() {
     );
     assert!(text.contains("GetBills ok {\"ok\":true"), "{text}");
     std::fs::remove_dir_all(&prefix).unwrap();
+}
+
+#[test]
+fn options_builder_under_valgrind() {
+    run_c_test("options", false, &[], 40);
+}
+
+#[test]
+fn options_builder_with_sanitizers() {
+    run_c_test("options", true, &[], 40);
 }
