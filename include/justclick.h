@@ -1,9 +1,26 @@
 /*
  * justclick: a client for the JustClick API (https://justclick.ru).
  *
- * Usage: create one client with jc_client_new(), share it between threads
+ * Usage: build the options with jc_options_new() and jc_options_set_str(),
+ * _int() and _bool() (or write them as JSON for jc_client_new()), create
+ * one client with jc_client_new_with_options(), share it between threads
  * (it keeps connections alive), call the endpoints, free every returned
  * string with jc_string_free() and the client with jc_client_free().
+ * C++: justclick.hpp (installed next to this header) wraps it with RAII,
+ * exceptions and justclick::Options.
+ *
+ * Contents, in order: jc_status; the client and its options builder; one
+ * function per API method and jc_call(); jc_call_batch(); jc_string_free();
+ * status names, the version and the thread's last error. Each function's
+ * whole contract is in the comment above it.
+ *
+ * Ownership: whatever a function hands out through an out-parameter
+ * (jc_client *, jc_options *, char *) belongs to the caller and is freed
+ * with the matching function: jc_client_free(), jc_options_free(),
+ * jc_string_free(); each accepts NULL. A handle out-parameter (*out_client,
+ * *out) is NULL unless its function returns JC_OK. Static strings (jc_status_name(), jc_version(),
+ * jc_last_error_message()) are never freed. The library keeps no pointer
+ * to the caller's arguments after a call returns.
  *
  * Every call function returns a jc_status and, when its out_json argument is
  * not NULL, writes a compact JSON document to *out_json on every outcome
@@ -18,8 +35,11 @@
  * writes a JSON array of such documents. The caller owns *out_json and frees
  * it with jc_string_free(). The secret never appears in any output.
  *
- * Thread safety: const jc_client * may be shared by any number of threads.
- * Calls block the calling thread for at most the client's timeout;
+ * Thread safety: the constness says it. A const jc_client * (and a const
+ * jc_options *) may be used by any number of threads at once; a function
+ * taking a non-const pointer (the setters, the _free functions) needs the
+ * object to itself. Errors are per thread (jc_last_error_message()). Calls
+ * block the calling thread for at most the client's timeout;
  * jc_call_batch() for longer (its bound is in its documentation).
  *
  * Strings: every char * argument is NUL-terminated, so an embedded NUL byte

@@ -129,24 +129,43 @@ const STRICT_CXX: &[&str] = &[
     "-Wzero-as-null-pointer-constant",
 ];
 
+/// The header, included twice, compiles with -Wall -Wextra -pedantic
+/// -Werror (and [`STRICT_C`] / [`STRICT_CXX`]) in every C standard from C99
+/// and every C++ standard from C++11, and its declarations have the
+/// documented types.
 #[test]
-fn header_compiles_as_c11_and_cxx17_included_twice() {
-    let c = compile_with(
-        "header-c11",
-        &[c_source("header_twice.c")],
-        Lang::C,
-        false,
-        STRICT_C,
-    );
-    assert_passed(&run(&c, &[], &[]), "header (C 201112)", 1);
-    let cxx = compile_with(
-        "header-cxx17",
-        &[c_source("header_twice.cpp")],
-        Lang::Cxx,
-        false,
-        STRICT_CXX,
-    );
-    assert_passed(&run(&cxx, &[], &[]), "header (C++ 201703)", 1);
+fn header_compiles_in_every_standard_included_twice() {
+    for (std, version) in [("c99", 199901), ("c11", 201112), ("c17", 201710)] {
+        let flag = format!("-std={std}");
+        let mut flags = STRICT_C.to_vec();
+        flags.push(&flag);
+        let exe = compile_with(
+            &format!("header-{std}"),
+            &[c_source("header_twice.c")],
+            Lang::C,
+            false,
+            &flags,
+        );
+        assert_passed(&run(&exe, &[], &[]), &format!("header (C {version})"), 1);
+    }
+    for (std, version) in [
+        ("c++11", 201103),
+        ("c++14", 201402),
+        ("c++17", 201703),
+        ("c++20", 202002),
+    ] {
+        let flag = format!("-std={std}");
+        let mut flags = STRICT_CXX.to_vec();
+        flags.push(&flag);
+        let exe = compile_with(
+            &format!("header-{std}"),
+            &[c_source("header_twice.cpp")],
+            Lang::Cxx,
+            false,
+            &flags,
+        );
+        assert_passed(&run(&exe, &[], &[]), &format!("header (C++ {version})"), 1);
+    }
 }
 
 /// The lines every example prints against the sandbox's seed data.
