@@ -305,17 +305,25 @@ fn c_example_reports_failures_without_leaking_the_secret() {
     );
 }
 
+/// examples/cpp/example.cpp, built against include/justclick.hpp (the
+/// installed header; the example directory has no copy of its own).
 #[test]
 fn cpp_example_builds_and_runs_under_valgrind() {
-    let inc = format!("-I{}", repo().join("examples/cpp").display());
-    let mut flags = vec![inc.as_str()];
-    flags.extend_from_slice(STRICT_CXX);
+    assert!(
+        !repo().join("examples/cpp/justclick.hpp").exists(),
+        "the C++ header lives in include/"
+    );
+    let src = std::fs::read_to_string(repo().join("examples/cpp/example.cpp")).unwrap();
+    assert!(
+        src.contains("justclick::Options") && !src.contains("\"timeout_ms\":"),
+        "the C++ example configures its client with justclick::Options"
+    );
     let exe = compile_with(
         "example-cpp",
         &[repo().join("examples/cpp/example.cpp")],
         Lang::Cxx,
         false,
-        &flags,
+        STRICT_CXX,
     );
     let sb = SandboxProcess::start(&[]);
     let env = sb.example_env();
@@ -448,4 +456,36 @@ fn options_builder_under_valgrind() {
 #[test]
 fn options_builder_with_sanitizers() {
     run_c_test("options", true, &[], 40);
+}
+
+/// Builds tests/c/cpp_api.cpp (include/justclick.hpp) as `std` with the
+/// strict C++ warnings.
+fn cpp_api(std: &str, sanitize: bool) -> PathBuf {
+    let flag = format!("-std={std}");
+    let mut flags = STRICT_CXX.to_vec();
+    flags.push(&flag);
+    let name = format!("cpp_api-{std}{}", if sanitize { "-asan" } else { "" });
+    compile_with(
+        &name,
+        &[c_source("cpp_api.cpp")],
+        Lang::Cxx,
+        sanitize,
+        &flags,
+    )
+}
+
+#[test]
+fn cpp_header_under_valgrind_as_cxx17() {
+    let exe = cpp_api("c++17", false);
+    let sb = SandboxProcess::start(&[]);
+    let env = sb.test_env();
+    assert_passed(&run_valgrind(&exe, &[], &env_refs(&env)), "cpp_api", 60);
+}
+
+#[test]
+fn cpp_header_with_sanitizers_as_cxx20() {
+    let exe = cpp_api("c++20", true);
+    let sb = SandboxProcess::start(&[]);
+    let env = sb.test_env();
+    assert_passed(&run(&exe, &[], &env_refs(&env)), "cpp_api", 60);
 }
