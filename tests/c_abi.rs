@@ -340,8 +340,12 @@ fn cpp_example_builds_and_runs_under_valgrind() {
     );
 }
 
+/// `make install`, then what a user builds from the prefix with pkg-config
+/// alone: a C program against the shared library, a C++ program with the
+/// installed justclick.hpp, and (`pkg-config --static`, with only
+/// libjustclick.a left in the prefix) a static C program under valgrind.
 #[test]
-fn make_install_then_pkg_config_builds_a_c_program() {
+fn make_install_then_pkg_config_builds_c_and_cxx_programs_shared_and_static() {
     require_tool("make", "make");
     require_tool("pkg-config", "pkg-config");
     require_tool("readelf", "binutils");
@@ -383,7 +387,21 @@ fn make_install_then_pkg_config_builds_a_c_program() {
         std::fs::read(repo().join("include/justclick.h")).unwrap()
     );
     assert!(prefix.join("include/justclick_php.h").is_file());
+    assert_eq!(
+        std::fs::read(prefix.join("include/justclick.hpp")).unwrap(),
+        std::fs::read(repo().join("include/justclick.hpp")).unwrap()
+    );
     let pc = std::fs::read_to_string(lib.join("pkgconfig/justclick.pc")).unwrap();
+    // Libs.private: what rustc printed for this crate's staticlib (libc at
+    // least), never the placeholder.
+    let private = pc
+        .lines()
+        .find_map(|l| l.strip_prefix("Libs.private: "))
+        .unwrap_or_else(|| panic!("no Libs.private in:\n{pc}"));
+    assert!(
+        private.split_whitespace().any(|l| l == "-lc") && !private.contains('@'),
+        "{pc}"
+    );
     assert!(
         pc.contains(&format!("prefix={}\n", prefix.display())),
         "{pc}"
@@ -443,6 +461,67 @@ fn make_install_then_pkg_config_builds_a_c_program() {
     assert!(
         text.contains(&format!("loaded {}\n", lib.join(&real).display())),
         "not the installed library:\n{text}"
+    );
+    assert!(text.contains("GetBills ok {\"ok\":true"), "{text}");
+
+    // C++ with the installed header: c++ -std=c++17 app.cpp $(pkg-config ...).
+    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
+    let cpp_app = prefix.join("example-cpp");
+    let out = Command::new(&cxx)
+        .args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg(repo().join("examples/cpp/example.cpp"))
+        .args(flags.split_whitespace())
+        .arg("-o")
+        .arg(&cpp_app)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{cxx} example.cpp {flags}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_example_output(&run(&cpp_app, &[], &env_refs(&env)));
+
+    // Static: only libjustclick.a on the link path.
+    for entry in std::fs::read_dir(&lib).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap().to_string_lossy().contains(".so") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let static_flags = pkg_config(&["--static", "--cflags", "--libs"]);
+    assert!(static_flags.contains(private), "{static_flags}");
+    let static_app = prefix.join("app-static");
+    let out = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
+        .arg(c_source("install_app.c"))
+        .args(static_flags.split_whitespace())
+        .arg("-o")
+        .arg(&static_app)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{cc} install_app.c {static_flags}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dynamic = Command::new("readelf")
+        .arg("-d")
+        .arg(&static_app)
+        .output()
+        .unwrap();
+    assert!(
+        !stdout(&dynamic).contains("libjustclick"),
+        "the static program needs a libjustclick.so:\n{}",
+        stdout(&dynamic)
+    );
+    let env = sb.example_env();
+    let out = run_valgrind(&static_app, &[], &env_refs(&env));
+    let text = stdout(&out);
+    assert!(text.contains(&format!("version {version}\n")), "{text}");
+    assert!(
+        !text.contains("loaded "),
+        "no libjustclick file mapped:\n{text}"
     );
     assert!(text.contains("GetBills ok {\"ok\":true"), "{text}");
     std::fs::remove_dir_all(&prefix).unwrap();
