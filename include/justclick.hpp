@@ -372,7 +372,10 @@ class Options {
     Options &set(const Text &key, std::string_view value) {
         return apply(jc_options_set_str(handle(), key.c_str("key"), Text(value).c_str("value")));
     }
-    Options &set(const Text &key, bool value) {
+    /// A bool only: nothing else (a pointer, a double, a char, an enum)
+    /// converts to it silently, so such a call does not compile.
+    template <typename T, typename std::enable_if<std::is_same<T, bool>::value, int>::type = 0>
+    Options &set(const Text &key, T value) {
         return apply(jc_options_set_bool(handle(), key.c_str("key"), value));
     }
     /// Any integer type (int, long, std::uint64_t, ...); bool and the

@@ -71,6 +71,19 @@ static_assert(std::is_same<decltype(std::declval<justclick::Options &>().set("k"
                            justclick::Options &>::value,
               "set() chains");
 static_assert(!std::is_copy_constructible<justclick::Options>::value, "Options move-only");
+// Which values set() takes: nothing converts to bool behind the caller's back.
+template <typename V, typename = void> struct settable : std::false_type {};
+template <typename V>
+struct settable<V, std::void_t<decltype(std::declval<justclick::Options &>().set(
+                       "k", std::declval<V>()))>> : std::true_type {};
+static_assert(settable<int>::value && settable<long long>::value &&
+                  settable<unsigned long long>::value && settable<short>::value,
+              "integers");
+static_assert(settable<bool>::value && settable<char *>::value && settable<const char *>::value &&
+                  settable<std::string>::value && settable<std::string_view>::value,
+              "bool and strings");
+static_assert(!settable<double>::value && !settable<char>::value && !settable<float>::value,
+              "no silent conversion to bool");
 static_assert(std::is_nothrow_move_constructible<justclick::Client>::value, "Client moves");
 static_assert(!std::is_copy_constructible<justclick::Client>::value, "Client move-only");
 
