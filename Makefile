@@ -32,6 +32,20 @@ demo:
 ## sandbox's server and test hooks. Plain `cargo test` (debug) also works.
 test: lint test-rust test-php test-python test-fuzz
 
+# test-cpp and test-install are subsets of test-rust (tests/c_abi.rs), for
+# running one part alone; `make test` runs them once, through test-rust.
+.PHONY: test-cpp test-install
+
+## test-cpp: include/justclick.hpp (C++17 under valgrind, C++20 under
+## ASan/UBSan) and the C++ example
+test-cpp:
+	$(CARGO) test --features sandbox --test c_abi cpp_
+
+## test-install: make install, then programs built with pkg-config, shared
+## and --static (libjustclick.a only, run under valgrind)
+test-install:
+	$(CARGO) test --features sandbox --test c_abi make_install
+
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --features sandbox -- -D warnings
@@ -57,18 +71,27 @@ test-fuzz:
 header:
 	JUSTCLICK_BLESS=1 $(CARGO) test --release --features sandbox --test header
 
-## install: library, headers and justclick.pc under $(PREFIX)
+## install: library, headers (C and C++) and justclick.pc under $(PREFIX)
 ##   make install PREFIX=/opt/justclick   (PROFILE=debug FEATURES=sandbox for tests)
+## justclick.pc's Libs.private (for `pkg-config --static`) is what rustc says
+## a staticlib of this crate needs on this machine (--print native-static-libs).
+CARGO_FEATURES = $(if $(FEATURES),--features $(FEATURES))
+NATIVE_LIBS    = target/$(PROFILE)/native-static-libs.txt
 install:
-	$(CARGO) build $(PROFILE_FLAG) --lib $(if $(FEATURES),--features $(FEATURES))
+	$(CARGO) build $(PROFILE_FLAG) --lib $(CARGO_FEATURES)
+	$(CARGO) rustc $(PROFILE_FLAG) --lib $(CARGO_FEATURES) --crate-type staticlib -- --print native-static-libs 2> $(NATIVE_LIBS) || { cat $(NATIVE_LIBS) >&2; exit 1; }
+	@grep -q 'native-static-libs: ' $(NATIVE_LIBS) || { cat $(NATIVE_LIBS) >&2; echo "rustc printed no native-static-libs" >&2; exit 1; }
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 0755 target/$(PROFILE)/libjustclick.so $(DESTDIR)$(PREFIX)/lib/libjustclick.so.$(VERSION)
 	ln -sf libjustclick.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libjustclick.so.$(MAJOR)
 	ln -sf libjustclick.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libjustclick.so
 	install -m 0644 target/$(PROFILE)/libjustclick.a $(DESTDIR)$(PREFIX)/lib/libjustclick.a
-	install -m 0644 include/justclick.h include/justclick_php.h $(DESTDIR)$(PREFIX)/include/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' justclick.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/justclick.pc
+	install -m 0644 include/justclick.h include/justclick.hpp include/justclick_php.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e "s|@LIBS_PRIVATE@|$$(sed -n 's/.*native-static-libs: //p' $(NATIVE_LIBS) | tail -1)|" \
+	    justclick.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/justclick.pc
 	@echo "installed in $(DESTDIR)$(PREFIX); build with: cc app.c \$$(PKG_CONFIG_PATH=$(PREFIX)/lib/pkgconfig pkg-config --cflags --libs justclick)"
+	@echo "  (statically: pkg-config --static --libs, with the .so files out of the link path)"
 
 ## bench: the benchmark harness (prints ratios; see README)
 bench:

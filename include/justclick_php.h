@@ -7,9 +7,26 @@ enum { JC_HEADER_VERSION = 1000 };
 /*
  * justclick: a client for the JustClick API (https://justclick.ru).
  *
- * Usage: create one client with jc_client_new(), share it between threads
+ * Usage: build the options with jc_options_new() and jc_options_set_str(),
+ * _int() and _bool() (or write them as JSON for jc_client_new()), create
+ * one client with jc_client_new_with_options(), share it between threads
  * (it keeps connections alive), call the endpoints, free every returned
  * string with jc_string_free() and the client with jc_client_free().
+ * C++: justclick.hpp (installed next to this header) wraps it with RAII,
+ * exceptions and justclick::Options.
+ *
+ * Contents, in order: jc_status; the client and its options builder; one
+ * function per API method and jc_call(); jc_call_batch(); jc_string_free();
+ * status names, the version and the thread's last error. Each function's
+ * whole contract is in the comment above it.
+ *
+ * Ownership: whatever a function hands out through an out-parameter
+ * (jc_client *, jc_options *, char *) belongs to the caller and is freed
+ * with the matching function: jc_client_free(), jc_options_free(),
+ * jc_string_free(); each accepts NULL. A handle out-parameter (*out_client,
+ * *out) is NULL unless its function returns JC_OK. Static strings (jc_status_name(), jc_version(),
+ * jc_last_error_message()) are never freed. The library keeps no pointer
+ * to the caller's arguments after a call returns.
  *
  * Every call function returns a jc_status and, when its out_json argument is
  * not NULL, writes a compact JSON document to *out_json on every outcome
@@ -27,8 +44,11 @@ enum { JC_HEADER_VERSION = 1000 };
  * writes a JSON array of such documents. The caller owns *out_json and frees
  * it with jc_string_free(). The secret never appears in any output.
  *
- * Thread safety: const jc_client * may be shared by any number of threads.
- * Calls block the calling thread for at most the client's timeout;
+ * Thread safety: the constness says it. A const jc_client * (and a const
+ * jc_options *) may be used by any number of threads at once; a function
+ * taking a non-const pointer (the setters, the _free functions) needs the
+ * object to itself. Errors are per thread (jc_last_error_message()). Calls
+ * block the calling thread for at most the client's timeout;
  * jc_call_batch() for longer (its bound is in its documentation).
  *
  * Strings: every char * argument is NUL-terminated, so an embedded NUL byte
@@ -115,12 +135,27 @@ typedef uint32_t jc_status;
 /**
  * An API client. Opaque.
  *
- * Create with `jc_client_new`, destroy with `jc_client_free`. All call
+ * Create with `jc_client_new_with_options` or `jc_client_new`, destroy
+ * with `jc_client_free`. All call
  * functions take `const jc_client *`: one client may be used by any number
  * of threads at once, and should be, so that its kept-alive connections are
  * reused.
  */
 typedef struct jc_client jc_client;
+
+/**
+ * Client options under construction, for `jc_client_new_with_options`.
+ * Opaque.
+ *
+ * Create with `jc_options_new`, fill with `jc_options_set_str`,
+ * `jc_options_set_int` and `jc_options_set_bool`, destroy with
+ * `jc_options_free`. The keys, types and bounds are those of
+ * `jc_client_new`'s `options_json`. A builder may be used for any number
+ * of clients and freed at any time: clients copy what they need. The
+ * setters need the builder to themselves (`jc_options *`); once filled, a
+ * `const jc_options *` may be read by several threads at once.
+ */
+typedef struct jc_options jc_options;
 
 
 /**
@@ -145,7 +180,8 @@ typedef struct jc_client jc_client;
  * `batch_timeout_ms` (deadline of a `jc_call_batch`, 1 to 86400000; default:
  * none, see `jc_call_batch`). Unknown keys, wrong types, values out of range
  * and an unusable proxy (from the option or the environment) are
- * `JC_ERR_INVALID_ARGUMENT`.
+ * `JC_ERR_INVALID_ARGUMENT`. The same options without JSON:
+ * `jc_options_new` and `jc_client_new_with_options`.
  *
  * On success `*out_client` receives a new client, owned by the caller and
  * freed with `jc_client_free`. On failure `*out_client` is set to NULL and
@@ -166,6 +202,73 @@ jc_status jc_client_new(const char *login,
  * using the client, nor twice.
  */
 void jc_client_free(jc_client *client);
+
+/**
+ * Creates an empty options builder (every option at its default).
+ *
+ * On success `*out` receives a new builder, owned by the caller and freed
+ * with `jc_options_free`; on failure `*out` is set to NULL. Thread-safe.
+ */
+jc_status jc_options_new(jc_options **out);
+
+/**
+ * Sets a string option (`base_url`, `ca_file`, `proxy`, `user_agent`; see
+ * `jc_client_new`) to `value`, which is copied.
+ *
+ * An unknown key, an option that is not a string and invalid UTF-8 are
+ * `JC_ERR_INVALID_ARGUMENT`, with the reason in `jc_last_error_message()`;
+ * the builder is then unchanged. Setting a key again replaces its value.
+ * Not to be called on a builder another thread is using.
+ */
+jc_status jc_options_set_str(jc_options *o, const char *key, const char *value);
+
+/**
+ * Sets an integer option (`timeout_ms`, `connect_timeout_ms`,
+ * `max_response_bytes`, `rate_limit_retries`, `rate_limit_backoff_ms`,
+ * `idle_timeout_ms`, `batch_timeout_ms`; see `jc_client_new`) to `value`.
+ *
+ * An unknown key, an option that is not an integer and a value out of the
+ * option's range are `JC_ERR_INVALID_ARGUMENT`, with the reason in
+ * `jc_last_error_message()`; the builder is then unchanged. Setting a key
+ * again replaces its value. Not to be called on a builder another thread
+ * is using.
+ */
+jc_status jc_options_set_int(jc_options *o, const char *key, int64_t value);
+
+/**
+ * Sets a boolean option (`allow_insecure_http`, `persistent`; see
+ * `jc_client_new`) to `value`.
+ *
+ * An unknown key and an option that is not a boolean are
+ * `JC_ERR_INVALID_ARGUMENT`, with the reason in `jc_last_error_message()`;
+ * the builder is then unchanged. Setting a key again replaces its value.
+ * Not to be called on a builder another thread is using.
+ */
+jc_status jc_options_set_bool(jc_options *o, const char *key, bool value);
+
+/**
+ * Destroys an options builder. NULL is a no-op. Clients made from it are
+ * not affected. Must not be called while another thread is using the
+ * builder, nor twice.
+ */
+void jc_options_free(jc_options *o);
+
+/**
+ * Creates a client like `jc_client_new`, with its options from a builder
+ * instead of JSON; `options` NULL means every default.
+ *
+ * The options are checked again as a whole (the same rules and messages
+ * as `jc_client_new`'s `options_json`); the builder is only read, and may
+ * be changed, reused or freed afterwards without affecting the client.
+ * On success `*out_client` receives a new client, owned by the caller and
+ * freed with `jc_client_free`; on failure `*out_client` is set to NULL and
+ * the reason is in `jc_last_error_message()`. Does no network I/O.
+ * Thread-safety as for `jc_client_new`.
+ */
+jc_status jc_client_new_with_options(const char *login,
+                                     const char *secret,
+                                     const jc_options *options,
+                                     jc_client **out_client);
 
 /**
  * DeleteOrder: deletes order `bill_id`.

@@ -262,7 +262,7 @@ impl Options {
     /// `null` values mean "default". Unknown keys, wrong types and duplicate
     /// keys are errors. `None`, `""`, `null` or `{}` give the defaults.
     pub fn from_json(json: Option<&str>) -> Result<Options> {
-        let mut o = Options::default();
+        let o = Options::default();
         let json = match json {
             None => return Ok(o),
             Some(s) if s.trim().is_empty() => return Ok(o),
@@ -279,64 +279,83 @@ impl Options {
                 ))
             }
         };
-        for (key, v) in map.iter() {
+        Options::from_values(map.iter())
+    }
+
+    /// Options from `(key, value)` pairs, in order, as the JSON object and
+    /// the C options builder (`jc_options_*`) give them, then
+    /// [`Options::validate`]d. The one parser of option keys: a `null`
+    /// value means the default.
+    pub(crate) fn from_values<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a Value)>,
+    ) -> Result<Options> {
+        let mut o = Options::default();
+        for (key, v) in pairs {
             if matches!(v, Value::Null) && OPTION_NAMES.contains(&key) {
                 continue;
             }
-            match key {
-                "base_url" => o.base_url = Some(string(key, v)?),
-                "allow_insecure_http" => {
-                    o.allow_insecure_http = match v {
-                        Value::Bool(b) => *b,
-                        other => {
-                            return invalid(format!(
-                                "option 'allow_insecure_http' must be true or false, got {}",
-                                other.type_name()
-                            ))
-                        }
-                    }
-                }
-                "timeout_ms" => o.timeout = millis(key, v)?,
-                "connect_timeout_ms" => o.connect_timeout = millis(key, v)?,
-                "ca_file" => o.ca_file = Some(PathBuf::from(string(key, v)?)),
-                "proxy" => {
-                    let p = string(key, v)?;
-                    o.proxy = if p.is_empty() {
-                        ProxySetting::Direct
-                    } else {
-                        ProxySetting::Url(p)
-                    };
-                }
-                "user_agent" => o.user_agent = string(key, v)?,
-                "max_response_bytes" => o.max_response_bytes = count(key, v)?,
-                "rate_limit_retries" => {
-                    let n = count(key, v)?;
-                    o.rate_limit_retries = u32::try_from(n).map_err(|_| out_of_range(key, &n))?;
-                }
-                "rate_limit_backoff_ms" => o.rate_limit_backoff = millis(key, v)?,
-                "persistent" => {
-                    o.persistent = match v {
-                        Value::Bool(b) => *b,
-                        other => {
-                            return invalid(format!(
-                                "option 'persistent' must be true or false, got {}",
-                                other.type_name()
-                            ))
-                        }
-                    }
-                }
-                "idle_timeout_ms" => o.idle_timeout = millis(key, v)?,
-                "batch_timeout_ms" => o.batch_timeout = Some(millis(key, v)?),
-                unknown => {
-                    return invalid(format!(
-                        "unknown option {unknown:?} (known options: {})",
-                        OPTION_NAMES.join(", ")
-                    ))
-                }
-            }
+            o.set_value(key, v)?;
         }
         o.validate()?;
         Ok(o)
+    }
+
+    /// Sets option `key` from `v`: an unknown key or a wrong type is an
+    /// error; bounds are left to [`Options::validate`] (except that a
+    /// negative count cannot be stored).
+    pub(crate) fn set_value(&mut self, key: &str, v: &Value) -> Result<()> {
+        match key {
+            "base_url" => self.base_url = Some(string(key, v)?),
+            "allow_insecure_http" => {
+                self.allow_insecure_http = match v {
+                    Value::Bool(b) => *b,
+                    other => {
+                        return invalid(format!(
+                            "option 'allow_insecure_http' must be true or false, got {}",
+                            other.type_name()
+                        ))
+                    }
+                }
+            }
+            "timeout_ms" => self.timeout = millis(key, v)?,
+            "connect_timeout_ms" => self.connect_timeout = millis(key, v)?,
+            "ca_file" => self.ca_file = Some(PathBuf::from(string(key, v)?)),
+            "proxy" => {
+                let p = string(key, v)?;
+                self.proxy = if p.is_empty() {
+                    ProxySetting::Direct
+                } else {
+                    ProxySetting::Url(p)
+                };
+            }
+            "user_agent" => self.user_agent = string(key, v)?,
+            "max_response_bytes" => self.max_response_bytes = count(key, v)?,
+            "rate_limit_retries" => {
+                let n = count(key, v)?;
+                self.rate_limit_retries = u32::try_from(n).map_err(|_| out_of_range(key, &n))?;
+            }
+            "rate_limit_backoff_ms" => self.rate_limit_backoff = millis(key, v)?,
+            "persistent" => {
+                self.persistent = match v {
+                    Value::Bool(b) => *b,
+                    other => {
+                        return invalid(format!(
+                            "option 'persistent' must be true or false, got {}",
+                            other.type_name()
+                        ))
+                    }
+                }
+            }
+            "idle_timeout_ms" => self.idle_timeout = millis(key, v)?,
+            "batch_timeout_ms" => self.batch_timeout = Some(millis(key, v)?),
+            unknown => {
+                return invalid(format!(
+                    "unknown option {unknown:?} (known options: {})",
+                    OPTION_NAMES.join(", ")
+                ))
+            }
+        }
+        Ok(())
     }
 }
 

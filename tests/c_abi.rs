@@ -140,24 +140,43 @@ const STRICT_CXX: &[&str] = &[
     "-Wzero-as-null-pointer-constant",
 ];
 
+/// The header, included twice, compiles with -Wall -Wextra -pedantic
+/// -Werror (and [`STRICT_C`] / [`STRICT_CXX`]) in every C standard from C99
+/// and every C++ standard from C++11, and its declarations have the
+/// documented types.
 #[test]
-fn header_compiles_as_c11_and_cxx17_included_twice() {
-    let c = compile_with(
-        "header-c11",
-        &[c_source("header_twice.c")],
-        Lang::C,
-        false,
-        STRICT_C,
-    );
-    assert_passed(&run(&c, &[], &[]), "header (C 201112)", 1);
-    let cxx = compile_with(
-        "header-cxx17",
-        &[c_source("header_twice.cpp")],
-        Lang::Cxx,
-        false,
-        STRICT_CXX,
-    );
-    assert_passed(&run(&cxx, &[], &[]), "header (C++ 201703)", 1);
+fn header_compiles_in_every_standard_included_twice() {
+    for (std, version) in [("c99", 199901), ("c11", 201112), ("c17", 201710)] {
+        let flag = format!("-std={std}");
+        let mut flags = STRICT_C.to_vec();
+        flags.push(&flag);
+        let exe = compile_with(
+            &format!("header-{std}"),
+            &[c_source("header_twice.c")],
+            Lang::C,
+            false,
+            &flags,
+        );
+        assert_passed(&run(&exe, &[], &[]), &format!("header (C {version})"), 1);
+    }
+    for (std, version) in [
+        ("c++11", 201103),
+        ("c++14", 201402),
+        ("c++17", 201703),
+        ("c++20", 202002),
+    ] {
+        let flag = format!("-std={std}");
+        let mut flags = STRICT_CXX.to_vec();
+        flags.push(&flag);
+        let exe = compile_with(
+            &format!("header-{std}"),
+            &[c_source("header_twice.cpp")],
+            Lang::Cxx,
+            false,
+            &flags,
+        );
+        assert_passed(&run(&exe, &[], &[]), &format!("header (C++ {version})"), 1);
+    }
 }
 
 /// The lines every example prints against the sandbox's seed data.
@@ -208,6 +227,16 @@ fn c_example(name: &str, sanitize: bool) -> PathBuf {
 
 #[test]
 fn c_example_runs_against_the_sandbox_under_valgrind() {
+    // The example shows the options builder, not hand-written JSON.
+    let src = std::fs::read_to_string(repo().join("examples/c/example.c")).unwrap();
+    assert!(
+        src.contains("jc_options_new(") && src.contains("jc_client_new_with_options("),
+        "examples/c/example.c must configure the client with the options builder"
+    );
+    assert!(
+        !src.contains("jc_client_new("),
+        "no JSON options in the C example"
+    );
     let exe = c_example("example-c", false);
     let sb = SandboxProcess::start(&[]);
     let env = sb.example_env();
@@ -371,17 +400,25 @@ fn c_example_reports_failures_without_leaking_the_secret() {
     );
 }
 
+/// examples/cpp/example.cpp, built against include/justclick.hpp (the
+/// installed header; the example directory has no copy of its own).
 #[test]
 fn cpp_example_builds_and_runs_under_valgrind() {
-    let inc = format!("-I{}", repo().join("examples/cpp").display());
-    let mut flags = vec![inc.as_str()];
-    flags.extend_from_slice(STRICT_CXX);
+    assert!(
+        !repo().join("examples/cpp/justclick.hpp").exists(),
+        "the C++ header lives in include/"
+    );
+    let src = std::fs::read_to_string(repo().join("examples/cpp/example.cpp")).unwrap();
+    assert!(
+        src.contains("justclick::Options") && !src.contains("\"timeout_ms\":"),
+        "the C++ example configures its client with justclick::Options"
+    );
     let exe = compile_with(
         "example-cpp",
         &[repo().join("examples/cpp/example.cpp")],
         Lang::Cxx,
         false,
-        &flags,
+        STRICT_CXX,
     );
     let sb = SandboxProcess::start(&[]);
     let env = sb.example_env();
@@ -398,8 +435,12 @@ fn cpp_example_builds_and_runs_under_valgrind() {
     );
 }
 
+/// `make install`, then what a user builds from the prefix with pkg-config
+/// alone: a C program against the shared library, a C++ program with the
+/// installed justclick.hpp, and (`pkg-config --static`, with only
+/// libjustclick.a left in the prefix) a static C program under valgrind.
 #[test]
-fn make_install_then_pkg_config_builds_a_c_program() {
+fn make_install_then_pkg_config_builds_c_and_cxx_programs_shared_and_static() {
     require_tool("make", "make");
     require_tool("pkg-config", "pkg-config");
     require_tool("readelf", "binutils");
@@ -442,7 +483,21 @@ fn make_install_then_pkg_config_builds_a_c_program() {
         std::fs::read(repo().join("include/justclick.h")).unwrap()
     );
     assert!(prefix.join("include/justclick_php.h").is_file());
+    assert_eq!(
+        std::fs::read(prefix.join("include/justclick.hpp")).unwrap(),
+        std::fs::read(repo().join("include/justclick.hpp")).unwrap()
+    );
     let pc = std::fs::read_to_string(lib.join("pkgconfig/justclick.pc")).unwrap();
+    // Libs.private: what rustc printed for this crate's staticlib (libc at
+    // least), never the placeholder.
+    let private = pc
+        .lines()
+        .find_map(|l| l.strip_prefix("Libs.private: "))
+        .unwrap_or_else(|| panic!("no Libs.private in:\n{pc}"));
+    assert!(
+        private.split_whitespace().any(|l| l == "-lc") && !private.contains('@'),
+        "{pc}"
+    );
     assert!(
         pc.contains(&format!("prefix={}\n", prefix.display())),
         "{pc}"
@@ -504,5 +559,108 @@ fn make_install_then_pkg_config_builds_a_c_program() {
         "not the installed library:\n{text}"
     );
     assert!(text.contains("GetBills ok {\"ok\":true"), "{text}");
+
+    // C++ with the installed header: c++ -std=c++17 app.cpp $(pkg-config ...).
+    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
+    let cpp_app = prefix.join("example-cpp");
+    let out = Command::new(&cxx)
+        .args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg(repo().join("examples/cpp/example.cpp"))
+        .args(flags.split_whitespace())
+        .arg("-o")
+        .arg(&cpp_app)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{cxx} example.cpp {flags}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_example_output(&run(&cpp_app, &[], &env_refs(&env)));
+
+    // Static: only libjustclick.a on the link path.
+    for entry in std::fs::read_dir(&lib).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap().to_string_lossy().contains(".so") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let static_flags = pkg_config(&["--static", "--cflags", "--libs"]);
+    assert!(static_flags.contains(private), "{static_flags}");
+    let static_app = prefix.join("app-static");
+    let out = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
+        .arg(c_source("install_app.c"))
+        .args(static_flags.split_whitespace())
+        .arg("-o")
+        .arg(&static_app)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{cc} install_app.c {static_flags}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dynamic = Command::new("readelf")
+        .arg("-d")
+        .arg(&static_app)
+        .output()
+        .unwrap();
+    assert!(
+        !stdout(&dynamic).contains("libjustclick"),
+        "the static program needs a libjustclick.so:\n{}",
+        stdout(&dynamic)
+    );
+    let env = sb.example_env();
+    let out = run_valgrind(&static_app, &[], &env_refs(&env));
+    let text = stdout(&out);
+    assert!(text.contains(&format!("version {version}\n")), "{text}");
+    assert!(
+        !text.contains("loaded "),
+        "no libjustclick file mapped:\n{text}"
+    );
+    assert!(text.contains("GetBills ok {\"ok\":true"), "{text}");
     std::fs::remove_dir_all(&prefix).unwrap();
+}
+
+#[test]
+fn options_builder_under_valgrind() {
+    run_c_test("options", false, &[], 40);
+}
+
+#[test]
+fn options_builder_with_sanitizers() {
+    run_c_test("options", true, &[], 40);
+}
+
+/// Builds tests/c/cpp_api.cpp (include/justclick.hpp) as `std` with the
+/// strict C++ warnings.
+fn cpp_api(std: &str, sanitize: bool) -> PathBuf {
+    let flag = format!("-std={std}");
+    let mut flags = STRICT_CXX.to_vec();
+    flags.push(&flag);
+    let name = format!("cpp_api-{std}{}", if sanitize { "-asan" } else { "" });
+    compile_with(
+        &name,
+        &[c_source("cpp_api.cpp")],
+        Lang::Cxx,
+        sanitize,
+        &flags,
+    )
+}
+
+#[test]
+fn cpp_header_under_valgrind_as_cxx17() {
+    let exe = cpp_api("c++17", false);
+    let sb = SandboxProcess::start(&[]);
+    let env = sb.test_env();
+    assert_passed(&run_valgrind(&exe, &[], &env_refs(&env)), "cpp_api", 60);
+}
+
+#[test]
+fn cpp_header_with_sanitizers_as_cxx20() {
+    let exe = cpp_api("c++20", true);
+    let sb = SandboxProcess::start(&[]);
+    let env = sb.test_env();
+    assert_passed(&run(&exe, &[], &env_refs(&env)), "cpp_api", 60);
 }

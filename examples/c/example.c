@@ -44,42 +44,13 @@ static void report(const char *what, jc_status status, char *json, jc_status exp
     jc_string_free(json); /* NULL is fine too */
 }
 
-/* Appends `s` to the NUL-terminated `out` (capacity `cap`), as a JSON string
- * (quoted and escaped: paths and URLs may hold '"' or '\\') when `quote` is
- * set. Returns 0, leaving `out` unchanged, if it does not fit. */
-static int append(char *out, size_t cap, const char *s, int quote)
-{
-    size_t start = strlen(out), n = start;
-    if (quote && n + 1 < cap)
-        out[n++] = '"';
-    for (; *s != '\0' && n + 7 < cap; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (quote && (c == '"' || c == '\\')) {
-            out[n++] = '\\';
-            out[n++] = (char)c;
-        } else if (quote && c < 0x20) {
-            n += (size_t)snprintf(out + n, cap - n, "\\u%04x", c);
-        } else {
-            out[n++] = (char)c;
-        }
-    }
-    if (*s != '\0' || n + 2 > cap) {
-        out[start] = '\0';
-        return 0;
-    }
-    if (quote)
-        out[n++] = '"';
-    out[n] = '\0';
-    return 1;
-}
-
 int main(void)
 {
     const char *login = getenv("JUSTCLICK_LOGIN");
     const char *secret = getenv("JUSTCLICK_SECRET");
     const char *base_url = getenv("JUSTCLICK_BASE_URL");
     const char *ca_file = getenv("JUSTCLICK_CA_FILE");
-    char options[4096] = "{\"timeout_ms\":15000";
+    jc_options *options = NULL;
     jc_client *client = NULL;
     char *json = NULL;
     jc_status st;
@@ -89,19 +60,26 @@ int main(void)
                         "the sandbox)\n");
         return 2;
     }
-    if ((base_url != NULL && *base_url != '\0' &&
-         !(append(options, sizeof options, ",\"base_url\":", 0) &&
-           append(options, sizeof options, base_url, 1))) ||
-        (ca_file != NULL && *ca_file != '\0' &&
-         !(append(options, sizeof options, ",\"ca_file\":", 0) &&
-           append(options, sizeof options, ca_file, 1))) ||
-        !append(options, sizeof options, "}", 0)) {
-        fprintf(stderr, "JUSTCLICK_BASE_URL or JUSTCLICK_CA_FILE is too long\n");
-        return 2;
+    /* Options through the builder: no JSON to write or escape. A setter
+     * refuses an unknown key or a wrong type at once; the values are copied,
+     * so the builder can go as soon as the client exists. */
+    st = jc_options_new(&options);
+    if (st == JC_OK)
+        st = jc_options_set_int(options, "timeout_ms", 15000);
+    if (st == JC_OK && base_url != NULL && *base_url != '\0')
+        st = jc_options_set_str(options, "base_url", base_url);
+    if (st == JC_OK && ca_file != NULL && *ca_file != '\0')
+        st = jc_options_set_str(options, "ca_file", ca_file);
+    if (st != JC_OK) {
+        fprintf(stderr, "bad option: %s: %s\n", jc_status_name(st), jc_last_error_message());
+        jc_options_free(options);
+        return 1;
     }
 
-    /* A failed jc_client_new explains itself through jc_last_error_message(). */
-    st = jc_client_new(login, secret, options, &client);
+    /* A failed jc_client_new_with_options explains itself through
+     * jc_last_error_message() (e.g. a base URL it cannot use). */
+    st = jc_client_new_with_options(login, secret, options, &client);
+    jc_options_free(options);
     if (st != JC_OK) {
         fprintf(stderr, "cannot create the client: %s: %s\n", jc_status_name(st),
                 jc_last_error_message());

@@ -1,5 +1,6 @@
-// justclick from C++17 with the RAII wrapper in justclick.hpp: every
-// endpoint, a generic call, a batch, and errors as exceptions.
+// justclick from C++17 with justclick.hpp (installed next to justclick.h):
+// options, every endpoint, a generic call, a batch, and errors as
+// exceptions.
 //
 // Configuration comes from the environment, so the same binary runs against
 // the local sandbox or a real account:
@@ -15,7 +16,7 @@
 // Build (after `make install`):
 //   c++ -std=c++17 example.cpp $(pkg-config --cflags --libs justclick)
 // or from the source tree:
-//   c++ -std=c++17 -Iinclude -Iexamples/cpp examples/cpp/example.cpp -Ltarget/release -ljustclick
+//   c++ -std=c++17 -Iinclude examples/cpp/example.cpp -Ltarget/release -ljustclick
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -31,25 +32,6 @@ int surprises = 0;
 std::string env(const char *name) {
     const char *v = std::getenv(name);
     return v != nullptr ? v : "";
-}
-
-// `s` as a JSON string literal (paths and URLs may hold quotes or backslashes).
-std::string json_string(const std::string &s) {
-    std::string out = "\"";
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
 }
 
 void line(const std::string &what, const std::string &outcome, const std::string &detail) {
@@ -77,14 +59,15 @@ int main() {
                      "sandbox)\n";
         return 2;
     }
-    std::string options = "{\"timeout_ms\":15000";
-    if (!base_url.empty())
-        options += ",\"base_url\":" + json_string(base_url);
-    if (!ca_file.empty())
-        options += ",\"ca_file\":" + json_string(ca_file);
-    options += "}";
-
     try {
+        // Options without JSON: set() picks the overload from the value's
+        // type (an int, a std::string, a const char *, a bool) and chains.
+        justclick::Options options;
+        options.set("timeout_ms", 15000);
+        if (!base_url.empty())
+            options.set("base_url", base_url);
+        if (!ca_file.empty())
+            options.set("ca_file", ca_file);
         const justclick::Client client(login, secret, options);
         std::printf("justclick %s (C++), account %s at %s\n\n", justclick::version().c_str(),
                     login.c_str(),
@@ -101,12 +84,17 @@ int main() {
                                       "\"Супер набор из 10 DVD\",\"good_sum\":\"999887\"}");
         });
         expect_ok("GetAllGoods (call)", [&] { return client.call("GetAllGoods"); });
+        // A batch: one Outcome per call; a failed call does not throw.
         expect_ok("2 calls with call_batch", [&] {
-            return client.call_batch(
-                "[{\"method\":\"GetBills\",\"params\":{\"email\":\"client@example.com\","
-                "\"pay_status\":\"cancel\"}},"
-                "{\"method\":\"GetBills\",\"params\":{\"email\":\"nobody@example.com\"}}]",
-                2);
+            std::string summary;
+            for (const justclick::Outcome &o : client.call_batch(
+                     "[{\"method\":\"GetBills\",\"params\":{\"email\":\"client@example.com\","
+                     "\"pay_status\":\"cancel\"}},"
+                     "{\"method\":\"GetBills\",\"params\":{\"email\":\"nobody@example.com\"}}]",
+                     2))
+                summary += std::string(summary.empty() ? "" : ", ") + o.status_name() + " " +
+                           (o.ok() ? o.result() : o.document());
+            return summary;
         });
 
         // Handled errors: the API's own error, and an argument refused before

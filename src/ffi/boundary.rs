@@ -58,9 +58,10 @@ impl Failure {
 /// `jc_name` is the enclosing function's name (for panic messages; a test
 /// in tests/header.rs checks it). Each listed pointer argument is replaced,
 /// inside `body`, by its checked value ([`arg`]: `text`, `opt_text`, `json`,
-/// `required_json`, `params`, `client`, and `bytes(len)` for a pointer and
-/// length pair such as `body: bytes(body_len)`), in the order listed: NULL
-/// and invalid UTF-8 are reported before the body runs. Other arguments
+/// `required_json`, `params`, `client`, `options_mut`, `opt_options`, and
+/// `bytes(len)` for a pointer and length pair such as `body: bytes(body_len)`),
+/// in the order listed: NULL and invalid UTF-8 are reported before the body
+/// runs. Other arguments
 /// (integers) are used as they are. The whole runs inside the panic guard.
 /// `rule` says what the function returns and writes:
 ///
@@ -236,8 +237,6 @@ pub(super) unsafe fn with_handle<T>(
 }
 
 /// The `status` rule of [`ffi_fn!`].
-// Used by the options builder's setters (issue 13, point 2).
-#[allow(dead_code)]
 pub(super) fn with_status(function: &str, f: impl FnOnce() -> Result<(), Failure>) -> jc_status {
     finish(guarded(function, f))
 }
@@ -271,7 +270,7 @@ pub(super) mod arg {
     use super::Failure;
     use crate::encode::Params;
     use crate::error::Error;
-    use crate::ffi::jc_client;
+    use crate::ffi::{jc_client, jc_options};
     use crate::Client;
 
     /// Largest JSON or byte-buffer argument accepted (16 MiB).
@@ -377,6 +376,25 @@ pub(super) mod arg {
             return Err(Failure::Null("client is NULL".into()));
         }
         Ok(&(*c).inner)
+    }
+
+    /// A required options builder, to modify (`jc_options *`).
+    pub(crate) unsafe fn options_mut<'a>(
+        o: *mut jc_options,
+        name: &str,
+    ) -> Result<&'a mut jc_options, Failure> {
+        if o.is_null() {
+            return Err(Failure::Null(format!("{name} is NULL")));
+        }
+        Ok(&mut *o)
+    }
+
+    /// An optional options builder, read only (`const jc_options *`).
+    pub(crate) unsafe fn opt_options<'a>(
+        o: *const jc_options,
+        _name: &str,
+    ) -> Result<Option<&'a jc_options>, Failure> {
+        Ok(o.as_ref())
     }
 
     /// An argument error prefixed with the argument's name.

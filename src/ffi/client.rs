@@ -9,7 +9,8 @@ use crate::Client;
 
 /// An API client. Opaque.
 ///
-/// Create with `jc_client_new`, destroy with `jc_client_free`. All call
+/// Create with `jc_client_new_with_options` or `jc_client_new`, destroy
+/// with `jc_client_free`. All call
 /// functions take `const jc_client *`: one client may be used by any number
 /// of threads at once, and should be, so that its kept-alive connections are
 /// reused.
@@ -38,7 +39,8 @@ pub struct jc_client {
 /// `batch_timeout_ms` (deadline of a `jc_call_batch`, 1 to 86400000; default:
 /// none, see `jc_call_batch`). Unknown keys, wrong types, values out of range
 /// and an unusable proxy (from the option or the environment) are
-/// `JC_ERR_INVALID_ARGUMENT`.
+/// `JC_ERR_INVALID_ARGUMENT`. The same options without JSON:
+/// `jc_options_new` and `jc_client_new_with_options`.
 ///
 /// On success `*out_client` receives a new client, owned by the caller and
 /// freed with `jc_client_free`. On failure `*out_client` is set to NULL and

@@ -4,10 +4,10 @@
 //! One module per concept: `status` (the status enum, its names, the last
 //! error, the version), `boundary` (the [`ffi_fn!`](boundary) macro and the
 //! rules it applies), `document` (the JSON written to `*out_json`),
-//! `client`, `calls`, `methods` (one export per method of the table),
-//! `notify` (notification verification), `batch` and `options` (the options builder). Nothing
-//! here has rules of its own: validation, signing and verification live in
-//! the safe core.
+//! `client`, `options` (the options builder, `jc_client_new_with_options`),
+//! `calls`, `methods` (one export per method of the table), `notify`
+//! (notification verification) and `batch`. Nothing here has rules of its
+//! own: validation, signing and verification live in the safe core.
 //!
 //! Every exported body is one `ffi_fn!` invocation, which runs it inside the
 //! panic guard, checks each listed pointer for NULL and each string for
@@ -50,6 +50,8 @@
 mod boundary;
 // jc_client_new, jc_client_free.
 mod client;
+// The options builder (jc_options_*) and jc_client_new_with_options.
+mod options;
 // One export per API method, and jc_call.
 mod calls;
 // One export per method of the table that takes a JSON object.
@@ -62,8 +64,6 @@ mod batch;
 mod document;
 // jc_status, jc_status_name, jc_version, jc_last_error_message.
 mod status;
-// The options builder (jc_options_*).
-mod options;
 
 #[cfg(test)]
 mod tests;
@@ -79,6 +79,10 @@ pub use methods::{
     jc_get_orders_with_goods, jc_get_partner_stats, jc_update_subscriber_data,
 };
 pub use notify::jc_verify_notification;
+pub use options::{
+    jc_client_new_with_options, jc_options, jc_options_free, jc_options_new, jc_options_set_bool,
+    jc_options_set_int, jc_options_set_str,
+};
 pub use status::{jc_last_error_message, jc_status, jc_status_name, jc_version};
 
 /// Test hook (not in the header, only built with the `sandbox` feature):

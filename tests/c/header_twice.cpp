@@ -1,2 +1,2 @@
-// The C11 header test, compiled as C++17.
+// The C header test, compiled as C++11..C++20.
 #include "header_twice.c"

@@ -1,6 +1,6 @@
 /*
  * A fault storm through the C ABI: THREADS pthreads share one client and
- * send unique writes (AddLeadToGroup, one lead_email per call) for SECONDS
+ * send unique writes (SandboxWrite, one lead_email per call) for SECONDS
  * while the sandbox injects resets, closes, 5xx and stalls. Run under
  * valgrind by tests/storm.rs, which starts the sandbox and checks its
  * counters afterwards.
@@ -73,7 +73,7 @@ static jc_status add_lead(const char *tag, int id, unsigned long n, char **doc) 
     snprintf(params, sizeof params,
              "{\"rid\":\"1\",\"lead_email\":\"c-%s-%d-%lu@example.com\",\"lead_name\":\"C storm\"}",
              tag, id, n);
-    return jc_call(client, "AddLeadToGroup", params, doc);
+    return jc_call(client, "SandboxWrite", params, doc);
 }
 
 static void *storm(void *arg) {
@@ -94,9 +94,9 @@ static void *storm(void *arg) {
             char calls[512];
             unsigned long b = w->batched;
             snprintf(calls, sizeof calls,
-                     "[{\"method\":\"AddLeadToGroup\",\"params\":{\"rid\":\"1\",\"lead_email\":\"c-batch-%d-%lu@example.com\"}},"
-                     "{\"method\":\"AddLeadToGroup\",\"params\":{\"rid\":\"1\",\"lead_email\":\"c-batch-%d-%lu@example.com\"}},"
-                     "{\"method\":\"AddLeadToGroup\",\"params\":{\"rid\":\"1\",\"lead_email\":\"c-batch-%d-%lu@example.com\"}}]",
+                     "[{\"method\":\"SandboxWrite\",\"params\":{\"rid\":\"1\",\"lead_email\":\"c-batch-%d-%lu@example.com\"}},"
+                     "{\"method\":\"SandboxWrite\",\"params\":{\"rid\":\"1\",\"lead_email\":\"c-batch-%d-%lu@example.com\"}},"
+                     "{\"method\":\"SandboxWrite\",\"params\":{\"rid\":\"1\",\"lead_email\":\"c-batch-%d-%lu@example.com\"}}]",
                      w->id, b, w->id, b + 1, w->id, b + 2);
             doc = NULL;
             st = jc_call_batch(client, calls, 3, &doc);

@@ -71,7 +71,10 @@ pub(crate) fn call(store: &mut Store, ctx: &Ctx, method: &str, p: &Params) -> Op
         "DeleteGood" => goods::delete_good(store, p),
         "GetAllGoods" => goods::get_all_goods(store),
         "GetPartnerStats" => goods::get_partner_stats(store, p),
-        "SandboxEcho" => Answer::ok("OK", Some(params_to_json(p))),
+        // Test methods: the parameters back as `result`. SandboxWrite counts
+        // as a write (stats.writes, duplicate detection): storms use it to
+        // send unique writes whose answers they can match to their requests.
+        "SandboxEcho" | "SandboxWrite" => Answer::ok("OK", Some(params_to_json(p))),
         _ => return None,
     })
 }
