@@ -5,7 +5,9 @@
  * a product whose notification URLs point at the loopback receiver run by
  * tests/c_methods_flow.rs; an order created, created again (outcome
  * "already_exists" with the same bill_id), read back and paid; and both
- * notifications the sandbox sent verified with jc_verify_notification.
+ * notifications the sandbox sent verified with jc_verify_notification;
+ * then the original four functions (GetBills, UpdateGood, DeleteOrder) on the
+ * same order and product.
  *
  * Extra environment (set by tests/c_methods_flow.rs):
  *   JC_TEST_NOTIFY_URL  base URL of the receiver (http://127.0.0.1:PORT)
@@ -294,6 +296,18 @@ static void test_goods_orders_notifications(jc_client *c)
               want_bill);
     EXPECT_OK("GetPartnerStats", out, jc_get_partner_stats(c, "{\"partner\":\"partner1\"}", &out),
               "\"ok\":true,\"error_code\":0");
+
+    /* The original four functions on the same order and product. */
+    char want_key[64];
+    snprintf(want_key, sizeof want_key, "\"%s\":{\"", bill);
+    EXPECT_OK("GetBills", out, jc_get_bills(c, "c-buyer@example.com", "paid", &out), want_key,
+              "\"good_name\":\"c_flow_course\"");
+    EXPECT_OK("UpdateGood", out,
+              jc_update_good(c, "{\"good_name\":\"c_flow_course\",\"good_sum\":1600}", &out),
+              "\"ok\":true");
+    EXPECT_OK("GetAllGoods, new price", out, jc_get_all_goods(c, NULL, &out),
+              "\"good_sum\":\"1600\"");
+    EXPECT_OK("DeleteOrder", out, jc_delete_order(c, bill, &out), "\"ok\":true");
 
     EXPECT_OK("DeleteGood", out, jc_delete_good(c, "{\"good_name\":\"c_flow_course\"}", &out),
               "\"ok\":true");
