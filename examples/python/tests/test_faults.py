@@ -176,9 +176,25 @@ def test_every_function_has_a_signature():
     lib = justclick._load(None)
     for name in ["jc_client_new", "jc_delete_order", "jc_update_order_status", "jc_get_bills",
                  "jc_update_good", "jc_call", "jc_call_batch", "jc_string_free",
-                 "jc_client_free", "jc_status_name", "jc_version", "jc_last_error_message"]:
+                 "jc_client_free", "jc_status_name", "jc_version", "jc_last_error_message",
+                 "jc_verify_notification"]:
         fn = getattr(lib, name)
         assert fn.argtypes is not None, name
+    # The per-method functions, named here rather than read from METHODS so
+    # that a function dropped from the binding's table is noticed:
+    # jc_status jc_<snake>(const jc_client *, const char *params_json, char **out_json).
+    for snake in ["add_lead_to_group", "update_subscriber_data", "delete_subscribe",
+                  "get_lead_group_statuses", "get_lead_groups", "get_all_groups",
+                  "get_count_subscribe", "create_order", "get_order_details", "get_order_info",
+                  "get_orders_with_goods", "get_orders", "add_good", "delete_good",
+                  "get_all_goods", "get_partner_stats"]:
+        fn = getattr(lib, f"jc_{snake}")
+        assert fn.argtypes[:2] == [ctypes.c_void_p, ctypes.c_char_p], snake
+        assert fn.argtypes[2]._type_ is ctypes.c_void_p, snake
+        assert fn.restype is ctypes.c_uint32, snake
+    notify = lib.jc_verify_notification
+    assert notify.argtypes[2] is ctypes.c_size_t  # the body's length: NULs are data
+    assert notify.restype is ctypes.c_uint32
     # Owned strings stay raw pointers so they can be freed.
     out_json = lib.jc_call.argtypes[-1]
     assert out_json._type_ is ctypes.c_void_p
