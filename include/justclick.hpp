@@ -226,13 +226,38 @@ inline long long int_field(std::string_view doc, std::string_view key) {
 /// The `result` of a success document, as JSON text. It is the last key
 /// (justclick.h fixes the order), and `,"result":` cannot occur inside a
 /// string of the document (its quotes would be escaped).
+/// The documented special answer a success document ends with
+/// (`,"outcome":"already_exists"}`), or "" for an ordinary success. Read from
+/// the end, where the library always writes it, so a `result` that happens
+/// to contain an "outcome" key cannot be mistaken for it.
+inline std::string_view outcome_of(std::string_view doc) {
+    static constexpr std::string_view names[] = {"already_exists", "already_registered"};
+    for (std::string_view name : names) {
+        std::string tail = ",\"outcome\":\"" + std::string(name) + "\"}";
+        if (doc.size() >= tail.size() && doc.substr(doc.size() - tail.size()) == tail)
+            return name;
+    }
+    return {};
+}
+
+/// The `result` of a success document as JSON text ("null" if none).
 inline std::string result_of(std::string_view doc) {
     const std::string_view key = ",\"result\":";
     std::size_t at = doc.find(key);
     if (at == std::string_view::npos || doc.empty() || doc.back() != '}')
         return "null";
     at += key.size();
-    return std::string(doc.substr(at, doc.size() - 1 - at));
+    std::string_view outcome = outcome_of(doc);
+    // `,"outcome":"` is 12 bytes, then the name and its closing quote.
+    std::size_t end = doc.size() - 1 - (outcome.empty() ? 0 : 12 + outcome.size() + 1);
+    if (end < at)
+        return "null";
+    return std::string(doc.substr(at, end - at));
+}
+
+/// The value of the first `"key":true|false` (flat part of a document).
+inline bool bool_field(std::string_view doc, std::string_view key) {
+    return doc.find("\"" + std::string(key) + "\":true") != std::string_view::npos;
 }
 
 /// The status named `name` in a document (JC_ERR_PANIC if none matches).
@@ -427,6 +452,47 @@ class Options {
 };
 
 /// A JustClick API client. Move-only; const methods are thread-safe.
+/// What a method with a documented special answer returns: its `result`
+/// (JSON text) and the outcome, "" for an ordinary success or
+/// "already_exists" (CreateOrder: the same order exists, `result` carries its
+/// bill_id) or "already_registered" (AddLeadToGroup: nothing changed).
+struct Reply {
+    std::string result;
+    std::string outcome;
+};
+
+/// A verified notification (see jc_verify_notification): the event
+/// ("new_order", "cancel_order", "payment", "prepayment", "moneyback",
+/// "subscribe", "unsubscribe"), whether its hash was checked (false only for
+/// the subscription events, which carry none: confirm them with
+/// get_lead_group_statuses), the hash rule that matched ("documented",
+/// "empty_time", "" when unsigned) and the whole document, whose "fields"
+/// object holds the posted data without the hash.
+class Notification {
+  public:
+    explicit Notification(std::string document)
+        : json_(std::move(document)), event_(detail::string_field(flat(), "event")),
+          hash_rule_(detail::string_field(flat(), "hash_rule")),
+          verified_(detail::bool_field(flat(), "verified")) {}
+    const std::string &event() const noexcept { return event_; }
+    bool verified() const noexcept { return verified_; }
+    const std::string &hash_rule() const noexcept { return hash_rule_; }
+    /// {"ok":true,"event":...,"verified":...,"hash_rule":...,"fields":{...}}
+    const std::string &json() const noexcept { return json_; }
+
+  private:
+    /// The document before "fields": the keys read above are there, never
+    /// inside the posted data.
+    std::string_view flat() const noexcept {
+        std::string_view doc = json_;
+        return doc.substr(0, doc.find(",\"fields\":"));
+    }
+    std::string json_;
+    std::string event_;
+    std::string hash_rule_;
+    bool verified_;
+};
+
 class Client {
   public:
     /// A client for account `login` with API key `secret` (copied). Throws
@@ -479,6 +545,101 @@ class Client {
         return detail::result_of(detail::document(st, out));
     }
 
+    // The methods of the table (see jc_add_lead_to_group and the rest in
+    // justclick.h): `params_json` is a JSON object of the documented names
+    // ("" = none, for methods without required parameters); invalid
+    // parameters throw InvalidArgumentError before any traffic.
+
+    /// AddLeadToGroup; see Reply for its documented special answer.
+    Reply add_lead_to_group(const Text &params_json = "") const {
+        return with_outcome(jc_add_lead_to_group, params_json);
+    }
+
+    /// UpdateSubscriberData.
+    std::string update_subscriber_data(const Text &params_json = "") const {
+        return detail::result_of(method(jc_update_subscriber_data, params_json));
+    }
+
+    /// DeleteSubscribe.
+    std::string delete_subscribe(const Text &params_json = "") const {
+        return detail::result_of(method(jc_delete_subscribe, params_json));
+    }
+
+    /// GetLeadGroupStatuses.
+    std::string get_lead_group_statuses(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_lead_group_statuses, params_json));
+    }
+
+    /// GetLeadGroups (deprecated).
+    std::string get_lead_groups(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_lead_groups, params_json));
+    }
+
+    /// GetAllGroups.
+    std::string get_all_groups(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_all_groups, params_json));
+    }
+
+    /// GetCountSubscribe.
+    std::string get_count_subscribe(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_count_subscribe, params_json));
+    }
+
+    /// CreateOrder; see Reply for its documented special answer.
+    Reply create_order(const Text &params_json = "") const {
+        return with_outcome(jc_create_order, params_json);
+    }
+
+    /// getOrderDetails.
+    std::string get_order_details(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_order_details, params_json));
+    }
+
+    /// GetOrderInfo (deprecated).
+    std::string get_order_info(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_order_info, params_json));
+    }
+
+    /// getOrdersWithGoods (any date range).
+    std::string get_orders_with_goods(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_orders_with_goods, params_json));
+    }
+
+    /// GetOrders (deprecated).
+    std::string get_orders(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_orders, params_json));
+    }
+
+    /// AddGood.
+    std::string add_good(const Text &params_json = "") const {
+        return detail::result_of(method(jc_add_good, params_json));
+    }
+
+    /// DeleteGood.
+    std::string delete_good(const Text &params_json = "") const {
+        return detail::result_of(method(jc_delete_good, params_json));
+    }
+
+    /// GetAllGoods.
+    std::string get_all_goods(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_all_goods, params_json));
+    }
+
+    /// GetPartnerStats.
+    std::string get_partner_stats(const Text &params_json = "") const {
+        return detail::result_of(method(jc_get_partner_stats, params_json));
+    }
+
+    /// Verifies a notification the shop received: `body` is the raw
+    /// application/x-www-form-urlencoded request body (any bytes). Throws
+    /// BadSignatureError for a wrong or missing hash, InvalidArgumentError
+    /// for a body that is no notification.
+    Notification verify_notification(std::string_view body) const {
+        char *out = nullptr;
+        jc_status st = jc_verify_notification(handle_.get(), body.data(), body.size(), &out);
+        return Notification(detail::document(st, out));
+    }
+
     // ---- (end of the API methods)
 
     /// Any API method; `params_json` "" means no parameters.
@@ -507,6 +668,21 @@ class Client {
     const jc_client *get() const noexcept { return handle_.get(); }
 
   private:
+    using MethodFn = jc_status (*)(const jc_client *, const char *, char **);
+
+    /// A table method's success document; "" params are passed as NULL.
+    std::string method(MethodFn fn, const Text &params_json) const {
+        const char *params = params_json.c_str("params_json");
+        char *out = nullptr;
+        jc_status st = fn(handle_.get(), *params == '\0' ? nullptr : params, &out);
+        return detail::document(st, out);
+    }
+
+    Reply with_outcome(MethodFn fn, const Text &params_json) const {
+        std::string doc = method(fn, params_json);
+        return Reply{detail::result_of(doc), std::string(detail::outcome_of(doc))};
+    }
+
     struct Deleter {
         void operator()(jc_client *c) const noexcept { jc_client_free(c); }
     };

@@ -133,6 +133,16 @@ void mapping() {
                             "\"result\":{\"x\":[1,\"}\"]}}") == "{\"x\":[1,\"}\"]}");
     CHECK(detail::result_of("{\"ok\":true,\"error_code\":0,\"error_text\":\"\",\"result\":null}") ==
           "null");
+    // A documented special answer ends the document; it is not part of the
+    // result, and an "outcome" key inside the result is not one.
+    const char *dup = "{\"ok\":true,\"error_code\":601,\"error_text\":\"Order already exist\","
+                      "\"result\":{\"bill_id\":\"1111\"},\"outcome\":\"already_exists\"}";
+    CHECK(detail::result_of(dup) == "{\"bill_id\":\"1111\"}");
+    CHECK(detail::outcome_of(dup) == "already_exists");
+    const char *inner = "{\"ok\":true,\"error_code\":0,\"error_text\":\"OK\","
+                        "\"result\":{\"outcome\":\"already_exists\"}}";
+    CHECK(detail::outcome_of(inner).empty());
+    CHECK(detail::result_of(inner) == "{\"outcome\":\"already_exists\"}");
     std::vector<std::string> parts =
         detail::array_elements("[{\"a\":\"],{\\\"\"},{\"b\":[1,{\"c\":2}]}]");
     CHECK(parts.size() == 2);
@@ -246,6 +256,54 @@ int main() {
     }
     got = EXPECT_THROW(justclick::InvalidArgumentError, JC_ERR_INVALID_ARGUMENT,
                        client.call_batch("not a list"));
+
+    // The methods of the table, and their documented special answers.
+    {
+        std::string groups = client.get_all_groups();
+        CHECK(groups.rfind("[", 0) == 0 && contains(groups, "\"rass_name\":\"second\""));
+        const char *lead = "{\"rid\":[\"second\"],\"lead_email\":\"cpp-lead@example.com\"}";
+        justclick::Reply first = client.add_lead_to_group(lead);
+        CHECK(first.outcome.empty());
+        justclick::Reply again = client.add_lead_to_group(lead);
+        CHECK(again.outcome == "already_registered");
+        std::string statuses =
+            client.get_lead_group_statuses("{\"email\":\"cpp-lead@example.com\"}");
+        CHECK(contains(statuses, "\"rass_name\":\"second\""));
+        const char *order = "{\"goods\":[{\"good_name\":\"super_tovar\"}],"
+                            "\"bill_email\":\"cpp-buyer@example.com\",\"bill_first_name\":\"C\"}";
+        justclick::Reply created = client.create_order(order);
+        CHECK(created.outcome.empty() && contains(created.result, "\"bill_id\":"));
+        justclick::Reply duplicate = client.create_order(order);
+        CHECK(duplicate.outcome == "already_exists" && duplicate.result == created.result);
+        // Checked before any traffic: a missing required parameter, and none.
+        got = EXPECT_THROW(justclick::InvalidArgumentError, JC_ERR_INVALID_ARGUMENT,
+                           client.get_order_details("{}"));
+        CHECK(contains(got, "bill_id"));
+        EXPECT_THROW(justclick::InvalidArgumentError, JC_ERR_INVALID_ARGUMENT,
+                     client.delete_good());
+    }
+
+    // Notifications: a payment body (hash made by PHP: md5(id . email . paid
+    // . key)), verified with the account's key; tampered or another key fails.
+    {
+        const std::string body = "id=77&email=buyer%40example.com&paid=1700000500"
+                                 "&last_payment_sum=990&items%5B0%5D%5Bid%5D=course"
+                                 "&hash=5fcddd18fd01146a168ee9c69aee8ed3";
+        justclick::Options o;
+        o.set("base_url", base_url).set("proxy", "");
+        const justclick::Client shop(login, "cpp-notify-key", o);
+        justclick::Notification n = shop.verify_notification(body);
+        CHECK(n.event() == "payment" && n.verified() && n.hash_rule() == "documented");
+        CHECK(contains(n.json(), "\"last_payment_sum\":\"990\""));
+        std::string tampered = body;
+        tampered.replace(tampered.find("paid=1700000500"), 15, "paid=1700000501");
+        EXPECT_THROW(justclick::BadSignatureError, JC_ERR_BAD_SIGNATURE,
+                     shop.verify_notification(tampered));
+        EXPECT_THROW(justclick::BadSignatureError, JC_ERR_BAD_SIGNATURE,
+                     client.verify_notification(body));
+        EXPECT_THROW(justclick::InvalidArgumentError, JC_ERR_INVALID_ARGUMENT,
+                     shop.verify_notification(std::string_view("a=1")));
+    }
 
     // Transport and signature failures.
     {
