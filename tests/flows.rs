@@ -204,3 +204,58 @@ fn the_sandbox_emulates_every_declared_method() {
         }
     }
 }
+
+#[test]
+fn orders_over_months_come_back_from_one_call() {
+    // The service answers at most one month per getOrdersWithGoods (a longer
+    // range keeps its end and moves its start); the typed method splits the
+    // range, so orders months apart all come back, once each, in order.
+    let sb = sandbox();
+    let c = client(&sb);
+    let times = [
+        1_767_607_200i64,
+        1_771_588_800,
+        1_774_999_800,
+        1_778_400_000,
+    ];
+    let mut ids = Vec::new();
+    for (i, t) in times.iter().enumerate() {
+        let order = Params::new()
+            .with(
+                "goods",
+                Value::List(vec![Value::Map(
+                    Params::new().with("good_name", "super_tovar"),
+                )]),
+            )
+            .with("bill_email", format!("months-{i}@example.com"))
+            .with("bill_first_name", "M")
+            .with("bill_created", *t);
+        let created: CreatedOrder = c.create_order(&order).unwrap().parse_result().unwrap();
+        ids.push(created.bill_id);
+    }
+    let range = Params::new()
+        .with("begin_date", "01.01.2026")
+        .with("end_date", "31.05.2026");
+    // The service itself, through the generic call: only the last month.
+    let raw = c.call("getOrdersWithGoods", &range).unwrap();
+    let raw: List<Order> = raw.parse_result().unwrap();
+    let raw_ids: Vec<&str> = raw.0.iter().map(|o| o.id.as_str()).collect();
+    assert!(raw_ids.contains(&ids[3].as_str()), "{raw_ids:?}");
+    assert!(
+        !raw_ids.contains(&ids[0].as_str()),
+        "the sandbox caps a range at one month"
+    );
+    // The library: every month.
+    let all: List<Order> = c
+        .get_orders_with_goods(&range)
+        .unwrap()
+        .parse_result()
+        .unwrap();
+    let mine: Vec<&str> = all
+        .0
+        .iter()
+        .map(|o| o.id.as_str())
+        .filter(|id| ids.iter().any(|x| x == id))
+        .collect();
+    assert_eq!(mine, ids.iter().map(String::as_str).collect::<Vec<_>>());
+}
