@@ -20,7 +20,12 @@ sandbox="$repo/target/release/justclick-sandbox"
 
 work=$(mktemp -d)
 sandbox_pid=""
+receiver_pid=""
 cleanup() {
+    if [ -n "$receiver_pid" ]; then
+        kill "$receiver_pid" 2>/dev/null || true
+        wait "$receiver_pid" 2>/dev/null || true
+    fi
     exec 3>&- 2>/dev/null || true          # closing its stdin stops the sandbox
     if [ -n "$sandbox_pid" ]; then
         wait "$sandbox_pid" 2>/dev/null || true
@@ -73,4 +78,19 @@ echo "== PHP example (examples/php/example.php, PHP FFI)"
 php examples/php/example.php
 echo
 
-echo "== done: both examples ran against the sandbox; it is stopped now."
+reset_sandbox
+echo "== A shop's whole flow from PHP (examples/php/shop.php), notifications verified by examples/php/notify-receiver.php"
+port=$(php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
+JUSTCLICK_NOTIFY_LOG="$work/notify.log" php -d ffi.enable=1 -S "127.0.0.1:$port" examples/php/notify-receiver.php \
+    >"$work/receiver.out" 2>&1 &
+receiver_pid=$!
+for _ in $(seq 100); do
+    php -r '$s = @fsockopen("127.0.0.1", (int) $argv[1]); exit($s ? 0 : 1);' "$port" && break
+    kill -0 "$receiver_pid" 2>/dev/null || fail "the receiver did not start: $(cat "$work/receiver.out")"
+    sleep 0.05
+done
+JUSTCLICK_DEMO_RECEIVER="http://127.0.0.1:$port/notify" JUSTCLICK_NOTIFY_LOG="$work/notify.log" \
+    php examples/php/shop.php
+echo
+
+echo "== done: every example ran against the sandbox; it is stopped now."
