@@ -9,7 +9,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
 fail() { echo "demo: $*" >&2; exit 1; }
-need() { command -v "$1" >/dev/null 2>&1 || fail "'$1' not found: install the Debian package $2 (or run 'make deps' as root)"; }
+need() { command -v "$1" >/dev/null 2>&1 || fail "'$1' not found: install the Debian package $2 (make demo installs it when run as root)"; }
 need "${CC:-cc}" gcc
 need php php-cli
 php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || fail "PHP's FFI extension is missing: install php-cli (Debian builds it in)"
