@@ -127,21 +127,28 @@ final class InstallTest extends TestCase
 
     public function testOpenBasedirIsNamedNotNotFound(): void
     {
-        $allowed = dirname(__DIR__) . PATH_SEPARATOR . sys_get_temp_dir();
-        $out = self::php(['open_basedir' => $allowed], self::newClientCode(var_export(['lib' => realpath(Sandbox::lib())], true)));
+        // A temporary directory of its own (also PHP's sys_temp_dir there):
+        // with the whole of /tmp allowed, a checkout under /tmp would have
+        // its library inside open_basedir.
+        $tmp = sys_get_temp_dir() . '/jc-basedir-' . bin2hex(random_bytes(3));
+        mkdir($tmp, 0755);
+        array_unshift($this->cleanup, $tmp);
+        $ini = ['open_basedir' => dirname(__DIR__) . PATH_SEPARATOR . $tmp, 'sys_temp_dir' => $tmp];
+        self::assertStringStartsNotWith($tmp, (string) realpath(Sandbox::lib()));
+        $out = self::php($ini, self::newClientCode(var_export(['lib' => realpath(Sandbox::lib())], true)));
         self::assertStringStartsWith('JustClick\\LibraryException: ', $out);
         self::assertStringContainsString('open_basedir', $out);
         self::assertStringContainsString('forbids the library ' . realpath(Sandbox::lib()), $out);
         self::assertStringNotContainsString('not found', $out);
 
         // The library inside open_basedir, its header outside it.
-        $lib = $this->libAt(sys_get_temp_dir() . '/jc-basedir-' . bin2hex(random_bytes(3)) . '/lib');
-        $out = self::php(['open_basedir' => $allowed], self::newClientCode(var_export(['lib' => $lib], true)));
+        $lib = $this->libAt($tmp . '/lib');
+        $out = self::php($ini, self::newClientCode(var_export(['lib' => $lib], true)));
         self::assertStringContainsString('open_basedir', $out);
         self::assertStringContainsString('forbids the header', $out);
         self::assertStringContainsString('justclick_php.h', $out);
         // A file that is really missing is still "not found".
-        $out = self::php(['open_basedir' => $allowed], self::newClientCode(var_export(['lib' => sys_get_temp_dir() . '/no-such-dir/libjustclick.so'], true)));
+        $out = self::php($ini, self::newClientCode(var_export(['lib' => $tmp . '/no-such-dir/libjustclick.so'], true)));
         self::assertStringContainsString('not found', $out);
         self::assertStringNotContainsString('open_basedir', $out);
     }
