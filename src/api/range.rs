@@ -23,6 +23,17 @@ pub const CHUNK_DAYS: i64 = 28;
 /// The service's "no orders" answers: an empty chunk is not an error.
 const NOT_FOUND_CODES: &[i64] = &[400, 401];
 
+/// Days in `month` of `year` (proleptic Gregorian).
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

@@ -1,6 +1,7 @@
 //! Checks a method's parameters against its declaration before any traffic
 //! and produces the exact `Params` to send.
 
+use crate::api::range::days_in_month;
 use crate::api::spec::{Method, Param, Ty, GOODS_KEYS, UTM_KEYS};
 use crate::encode::{Params, Value};
 use crate::endpoints::{quote, validate_email};
@@ -465,17 +466,6 @@ fn unix(name: &str, t: i64) -> Result<i64> {
         ));
     }
     Ok(t)
-}
-
-/// Days in `month` of `year` (proleptic Gregorian).
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
 }
 
 fn digits(s: &str) -> Option<u32> {
