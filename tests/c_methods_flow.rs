@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::thread;
@@ -26,7 +26,7 @@ fn receiver(dir: &Path) -> String {
         let mut n = 0;
         for stream in listener.incoming() {
             let Ok(mut s) = stream else { return };
-            let Some(body) = read_request_body(&mut s) else {
+            let Some((_, body)) = common::receiver::read_request(&mut s) else {
                 continue;
             };
             let _ =
@@ -38,36 +38,6 @@ fn receiver(dir: &Path) -> String {
         }
     });
     url
-}
-
-/// The body of one HTTP/1.1 request with a Content-Length.
-fn read_request_body(s: &mut impl Read) -> Option<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let (body_at, len) = loop {
-        let n = s.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..p]).to_ascii_lowercase();
-            let len = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            break (p + 4, len);
-        }
-    };
-    while buf.len() < body_at + len {
-        let n = s.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    Some(buf[body_at..body_at + len].to_vec())
 }
 
 /// A fresh, empty directory for one run's notification bodies.

@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -19,43 +17,13 @@ use justclick::{
     CreatedOrder, Error, LeadGroupStatus, List, Order, OrderStatus, Outcome, Params, Value,
 };
 
-/// Loopback receiver: every request body goes to the channel, answered
-/// `200 OK` (one request per connection, as the sandbox sends them).
+/// The loopback receiver of tests/common, bodies only.
 fn receiver() -> (String, mpsc::Receiver<Vec<u8>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (url, requests) = common::receiver::notification_receiver();
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { return };
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            let (body_at, len) = loop {
-                let n = s.read(&mut chunk).unwrap_or(0);
-                if n == 0 {
-                    return;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-                if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                    let head = String::from_utf8_lossy(&buf[..p]).to_ascii_lowercase();
-                    let len = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("content-length:"))
-                        .and_then(|v| v.trim().parse::<usize>().ok())
-                        .unwrap_or(0);
-                    break (p + 4, len);
-                }
-            };
-            while buf.len() < body_at + len {
-                let n = s.read(&mut chunk).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            let _ =
-                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK");
-            if tx.send(buf[body_at..].to_vec()).is_err() {
+        for (_, body) in requests {
+            if tx.send(body).is_err() {
                 return;
             }
         }

@@ -8,7 +8,7 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -34,45 +34,14 @@ fn code(r: justclick::Result<justclick::Response>) -> (i64, String) {
     }
 }
 
-/// A one-shot-per-connection HTTP receiver on loopback: every request body
-/// goes to the channel, answered `200 OK`.
+/// The loopback receiver of tests/common, the body as text.
 fn receiver() -> (String, mpsc::Receiver<(String, String)>) {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", l.local_addr().unwrap());
+    let (url, requests) = common::receiver::notification_receiver();
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        for s in l.incoming() {
-            let Ok(mut s) = s else { return };
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            let (head, len) = loop {
-                let n = s.read(&mut chunk).unwrap_or(0);
-                if n == 0 {
-                    return;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-                if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                    let head = String::from_utf8_lossy(&buf[..p]).into_owned();
-                    let len: usize = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("Content-Length: "))
-                        .and_then(|v| v.trim().parse().ok())
-                        .unwrap_or(0);
-                    buf.drain(..p + 4);
-                    break (head, len);
-                }
-            };
-            while buf.len() < len {
-                let n = s.read(&mut chunk).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            let _ =
-                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK");
+        for (head, body) in requests {
             if tx
-                .send((head, String::from_utf8_lossy(&buf).into_owned()))
+                .send((head, String::from_utf8_lossy(&body).into_owned()))
                 .is_err()
             {
                 return;

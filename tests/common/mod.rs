@@ -77,3 +77,4 @@ pub fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
     path
 }
 pub mod c;
+pub mod receiver;
