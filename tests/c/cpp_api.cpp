@@ -275,6 +275,30 @@ int main() {
         CHECK(created.outcome.empty() && contains(created.result, "\"bill_id\":"));
         justclick::Reply duplicate = client.create_order(order);
         CHECK(duplicate.outcome == "already_exists" && duplicate.result == created.result);
+        // Every other method of the table, against the sandbox's state.
+        CHECK(contains(client.get_lead_groups("{\"email\":\"cpp-lead@example.com\"}"),
+                       "\"rass_name\":\"second\""));
+        CHECK(client.update_subscriber_data(
+                  "{\"lead_email\":\"cpp-lead@example.com\",\"lead_city\":\"Kazan\"}") == "null");
+        CHECK(client.get_count_subscribe("{\"group_name\":\"all\"}") != "0");
+        CHECK(client.delete_subscribe("{\"lead_email\":\"cpp-lead@example.com\","
+                                      "\"rass_name\":\"second\"}") == "null");
+        std::string id;
+        for (char ch : created.result)
+            if (ch >= '0' && ch <= '9')
+                id += ch;
+        const std::string by_id = "{\"bill_id\":\"" + id + "\"}";
+        const std::string want_id = "\"id\":\"" + id + "\"";
+        CHECK(!id.empty() && contains(client.get_order_details(by_id), want_id.c_str()));
+        CHECK(contains(client.get_order_info(by_id), want_id.c_str()));
+        CHECK(contains(client.get_orders_with_goods(), want_id.c_str()));
+        CHECK(contains(client.get_orders(), want_id.c_str()));
+        CHECK(client.add_good("{\"good_name\":\"cpp_good\",\"good_type\":\"0\","
+                              "\"good_title\":\"C++ good\",\"good_sum\":10}") == "null");
+        CHECK(contains(client.get_all_goods(), "\"good_name\":\"cpp_good\""));
+        CHECK(client.delete_good("{\"good_name\":\"cpp_good\"}") == "null");
+        CHECK(!contains(client.get_all_goods(), "\"good_name\":\"cpp_good\""));
+        CHECK(contains(client.get_partner_stats("{\"partner\":\"partner1\"}"), "\"earned_total\""));
         // Checked before any traffic: a missing required parameter, and none.
         got = EXPECT_THROW(justclick::InvalidArgumentError, JC_ERR_INVALID_ARGUMENT,
                            client.get_order_details("{}"));
