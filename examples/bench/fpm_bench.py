@@ -33,7 +33,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-LIB = os.path.join(TARGET, "release", "libjustclick.so")
+# JUSTCLICK_LIB measures another build, e.g. the one a Debian package
+# installed (/usr/lib/x86_64-linux-gnu/libjustclick.so.0).
+LIB = os.environ.get("JUSTCLICK_LIB") or os.path.join(TARGET, "release", "libjustclick.so")
 SANDBOX = os.path.join(TARGET, "release", "justclick-sandbox")
 
 RTT_MS = float(os.environ.get("FPM_BENCH_RTT_MS", "10"))
