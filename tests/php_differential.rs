@@ -14,8 +14,12 @@
 //! PHP-FPM (Debian packages `php-fpm` and `libfcgi-bin`; `PHP_FPM` to use
 //! another binary) to check `MAX_VALUES` against `max_input_vars`.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
+
+use common::php::{env_number, php_child, Rng};
 
 use justclick::{encode, encode_lenient, php, Params};
 use serde_json::{json, Map, Value as Json};
@@ -30,24 +34,6 @@ while (($line = fgets(STDIN)) !== false) {
     echo $built, "\t", http_build_query($parsed), "\t", http_build_query($raw), "\n";
 }
 "#;
-
-/// xorshift64*: small, deterministic, good enough to pick test data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 const PIECES: &[&str] = &[
     "a",
@@ -369,23 +355,9 @@ fn sends_forbidden_key(params: &Json) -> bool {
 
 #[test]
 fn encoder_matches_php_http_build_query() {
-    let php = std::env::var("PHP").unwrap_or_else(|_| "php".into());
-    let mut child = Command::new(&php)
-        .args(["-d", "display_errors=stderr", "-r", PHP_SCRIPT])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot run `{php}` ({e}): the differential test needs PHP; install the Debian package php-cli")
-        });
-    let cases: usize = std::env::var("JUSTCLICK_DIFF_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
-    let seed: u64 = std::env::var("JUSTCLICK_DIFF_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5EED_1234_ABCD_0001);
+    let mut child = php_child(PHP_SCRIPT);
+    let cases: usize = env_number("JUSTCLICK_DIFF_CASES", 10_000);
+    let seed: u64 = env_number("JUSTCLICK_DIFF_SEED", 0x5EED_1234_ABCD_0001);
     let mut rng = Rng(seed | 1);
 
     let hostile = hostile_bodies();

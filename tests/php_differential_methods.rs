@@ -9,8 +9,11 @@
 //! package `php-cli`); `PHP` selects another binary,
 //! `JUSTCLICK_DIFF_CASES` (per method) / `JUSTCLICK_DIFF_SEED` vary the run.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+
+use common::php::{env_number, php_child, Rng};
 
 use justclick::api::{prepare, Ty, GOODS_KEYS, UTM_KEYS};
 use justclick::{encode, Params, METHODS};
@@ -24,24 +27,6 @@ while (($line = fgets(STDIN)) !== false) {
     echo $built, "\t", http_build_query($parsed), "\n";
 }
 "#;
-
-/// xorshift64*: deterministic test data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-}
 
 const PIECES: &[&str] = &[
     "a",
@@ -172,23 +157,9 @@ fn value(rng: &mut Rng, ty: Ty) -> Json {
 
 #[test]
 fn method_params_encode_as_php_http_build_query() {
-    let php = std::env::var("PHP").unwrap_or_else(|_| "php".into());
-    let mut child = Command::new(&php)
-        .args(["-d", "display_errors=stderr", "-r", PHP_SCRIPT])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot run `{php}` ({e}): the differential test needs PHP; install the Debian package php-cli")
-        });
-    let per_method: usize = std::env::var("JUSTCLICK_DIFF_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
-    let seed: u64 = std::env::var("JUSTCLICK_DIFF_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5EED_0014_0001);
+    let mut child = php_child(PHP_SCRIPT);
+    let per_method: usize = env_number("JUSTCLICK_DIFF_CASES", 300);
+    let seed: u64 = env_number("JUSTCLICK_DIFF_SEED", 0x5EED_0014_0001);
     let mut rng = Rng(seed | 1);
 
     let mut inputs = Vec::new();

@@ -77,4 +77,5 @@ pub fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
     path
 }
 pub mod c;
+pub mod php;
 pub mod receiver;
