@@ -7,10 +7,11 @@ namespace JustClick\Tests\Fpm;
 use PHPUnit\Framework\Assert;
 
 /**
- * A private php-fpm master (one static worker) in a temporary directory,
- * driven with cgi-fcgi, for tests that need real PHP-FPM start-up and
- * request behaviour. When the tests run as root, the master can be started
- * as nobody (setpriv), as a service that does not start as root would be.
+ * A private php-fpm master (a static pool, one worker unless asked for
+ * more) in a temporary directory, driven with cgi-fcgi, for tests that need
+ * real PHP-FPM start-up and request behaviour. When the tests run as root,
+ * the master starts as nobody (setpriv), as a service that does not start
+ * as root would be, or as root (Debian's service) when asked to.
  */
 final class Pool
 {
@@ -21,7 +22,7 @@ final class Pool
     /** @var resource|null */
     private $proc = null;
 
-    public function __construct()
+    public function __construct(private readonly int $workers = 1)
     {
         $this->dir = sys_get_temp_dir() . '/justclick-fpm-' . bin2hex(random_bytes(4));
         mkdir($this->dir, 0777);
@@ -43,13 +44,14 @@ final class Pool
     }
 
     /**
-     * Starts php-fpm in the foreground, as nobody when run as root; returns
-     * null once it listens, or its logs if it exits first.
+     * Starts php-fpm in the foreground, as nobody when run as root (or as
+     * root with $asRoot); returns null once it listens, or its logs if it
+     * exits first.
      *
      * @param array<string, string> $ini      -d settings
      * @param array<string, string> $env      the master's environment (and the workers', through env[])
      */
-    public function start(array $ini, array $env = []): ?string
+    public function start(array $ini, array $env = [], bool $asRoot = false): ?string
     {
         $sock = $this->dir . '/fpm.sock';
         $workerEnv = '';
@@ -66,7 +68,7 @@ final class Pool
             listen = $sock
             listen.mode = 0666
             pm = static
-            pm.max_children = 1
+            pm.max_children = {$this->workers}
             clear_env = yes
             catch_workers_output = yes
             decorate_workers_output = no
@@ -76,7 +78,9 @@ final class Pool
             CONF;
         file_put_contents($this->dir . '/fpm.conf', $conf);
         $cmd = [self::tool('JUSTCLICK_PHP_FPM', 'php-fpm'), '--nodaemonize', '--fpm-config', $this->dir . '/fpm.conf'];
-        if (self::isRoot()) {
+        if (self::isRoot() && $asRoot) {
+            $cmd[] = '--allow-to-run-as-root';
+        } elseif (self::isRoot()) {
             $cmd = array_merge(['setpriv', '--reuid=' . self::NOBODY, '--regid=' . self::NOBODY, '--clear-groups'], $cmd);
         }
         foreach ($ini as $k => $v) {
