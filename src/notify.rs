@@ -66,9 +66,10 @@ impl Event {
 
 /// Which signature variant a verified notification matched.
 ///
-/// The documents disagree on the time field for some events (API-EXT.md
-/// §8): the text names one, the official PHP snippet implies an empty one.
-/// Both are accepted where they disagree; this says which one it was.
+/// Which time field the service hashes is unconfirmed (API-EXT.md §8: the
+/// text names one, the official PHP snippet implies an empty one), so every
+/// signed event is checked against the documented field first and the empty
+/// time second, as API-EXT.md recommends; this says which one matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HashRule {
     /// The documented time field, present in the body: `paid` for
@@ -76,8 +77,9 @@ pub enum HashRule {
     /// orders.
     Documented,
     /// An empty time, `md5(id . email . secret)`: as the snippet on the
-    /// new/cancel pages computes it (it reads an absent `paid`), and for
-    /// any event whose documented time field was not sent.
+    /// new/cancel pages computes it (it reads an absent `paid`); the
+    /// fallback for every signed event, and the only rule when the
+    /// documented time field was not sent.
     EmptyTime,
 }
 
@@ -415,39 +417,42 @@ fn check_hash(
             )))
         }
     };
-    let (time_field, empty_variant) = match event {
-        // The payment page documents `paid` and its snippet agrees.
-        Event::Payment => ("paid", false),
-        Event::NewOrder | Event::CancelOrder => ("created", true),
-        Event::Prepayment | Event::Moneyback => ("paid", true),
-        Event::Subscribe | Event::Unsubscribe => unreachable!("unsigned events are not checked"),
-    };
+    // API-EXT.md §8 leaves the time field unconfirmed for every event (the
+    // text names one, the snippets hash another or none) and recommends the
+    // documented field first and the empty time as the fallback: applied
+    // to every event alike, so that no event is refused for a rule the
+    // service may well be using.
+    let time_field = time_field(event);
     // An absent time field reads as "" in PHP: that is the empty-time
-    // variant whatever the event, and there is no documented one to try.
+    // variant, and there is no documented one to try.
     let documented = match post.get(time_field) {
         None => None,
         Some(_) => Some(signed_text(post, time_field)?),
     };
-    let empty_variant = empty_variant || documented.is_none();
     let matches = |time: &str| ct_eq(&notification_hash(id, email, time, secret), received);
     // Both variants are always computed, so the time taken does not depend
     // on which one matched.
     let doc_ok = documented.is_some_and(matches);
-    let empty_ok = empty_variant && matches("");
+    let empty_ok = matches("");
     if doc_ok {
         Ok(HashRule::Documented)
     } else if empty_ok {
         Ok(HashRule::EmptyTime)
     } else {
         Err(Error::BadSignature(format!(
-            "{} notification's 'hash' does not match (md5 of id, email, {} and the API key): it is forged, altered or signed with another key",
+            "{} notification's 'hash' does not match (md5 of id, email, {time_field} or an empty time, and the API key): it is forged, altered or signed with another key",
             event.name(),
-            match event {
-                Event::NewOrder | Event::CancelOrder => "created or an empty time",
-                Event::Payment => "paid",
-                _ => "paid or an empty time",
-            }
         )))
+    }
+}
+
+/// The time field the documentation names in an event's signature:
+/// `created` for new and cancelled orders, `paid` for the payment events.
+fn time_field(event: Event) -> &'static str {
+    match event {
+        Event::NewOrder | Event::CancelOrder => "created",
+        Event::Payment | Event::Prepayment | Event::Moneyback => "paid",
+        Event::Subscribe | Event::Unsubscribe => unreachable!("unsigned events are not checked"),
     }
 }
 

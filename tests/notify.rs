@@ -103,6 +103,22 @@ fn every_event_and_rule_is_covered() {
             "{event}/{rule}"
         );
     }
+    // And for every signed event, a body signed with a time that is
+    // neither rule, which must be refused.
+    for event in [
+        "new_order",
+        "cancel_order",
+        "payment",
+        "prepayment",
+        "moneyback",
+    ] {
+        assert!(
+            vectors().iter().any(|v| v["error"] == "bad_signature"
+                && v["name"].as_str().unwrap().starts_with(event)
+                && v["name"].as_str().unwrap().contains("signed with")),
+            "no vector of {event} signed with a wrong time"
+        );
+    }
 }
 
 #[test]

@@ -54,6 +54,10 @@ emit('new_order empty_time', http_build_query($new + ['hash' => sign($new, '')])
     ['event' => 'new_order', 'verified' => true, 'hash_rule' => 'empty_time']);
 emit('new_order signed with paid time', http_build_query($new + ['hash' => sign($new, '1700000500')]),
     ['error' => 'bad_signature']);
+$newNoTime = $new;
+unset($newNoTime['created']);
+emit('new_order without created (empty time)', http_build_query($newNoTime + ['hash' => sign($newNoTime, '')]),
+    ['event' => 'new_order', 'verified' => true, 'hash_rule' => 'empty_time']);
 
 // 8.2 cancelled order
 $cancel = ['status' => 'cancel_order', 'id' => '100124'] + $person + [
@@ -64,6 +68,8 @@ emit('cancel_order documented', http_build_query($cancel + ['hash' => sign($canc
     ['event' => 'cancel_order', 'verified' => true, 'hash_rule' => 'documented']);
 emit('cancel_order empty_time', http_build_query($cancel + ['hash' => sign($cancel, '')]),
     ['event' => 'cancel_order', 'verified' => true, 'hash_rule' => 'empty_time']);
+emit('cancel_order signed with another time', http_build_query($cancel + ['hash' => sign($cancel, '1700000101')]),
+    ['error' => 'bad_signature']);
 
 // 8.3 payment
 $pay = ['id' => '100125'] + $person + [
@@ -74,8 +80,10 @@ $pay = ['id' => '100125'] + $person + [
 ];
 emit('payment documented', http_build_query($pay + ['hash' => sign($pay, $pay['paid'])]),
     ['event' => 'payment', 'verified' => true, 'hash_rule' => 'documented']);
+// API-EXT.md §8: the documented time first, the empty time as the fallback,
+// for every event (payment included).
 emit('payment with empty-time hash', http_build_query($pay + ['hash' => sign($pay, '')]),
-    ['error' => 'bad_signature']);
+    ['event' => 'payment', 'verified' => true, 'hash_rule' => 'empty_time']);
 emit('payment with created-time hash', http_build_query($pay + ['hash' => sign($pay, $pay['created'])]),
     ['error' => 'bad_signature']);
 $payMinimal = ['id' => '7', 'email' => 'a@example.com', 'last_payment_sum' => '10'];
@@ -148,6 +156,10 @@ emit('moneyback without paid (empty time)', http_build_query($back + ['hash' => 
 $backPaid = $back + ['paid' => '1700000900'];
 emit('moneyback with paid documented', http_build_query($backPaid + ['hash' => sign($backPaid, $backPaid['paid'])]),
     ['event' => 'moneyback', 'verified' => true, 'hash_rule' => 'documented']);
+emit('moneyback with paid, empty time', http_build_query($backPaid + ['hash' => sign($backPaid, '')]),
+    ['event' => 'moneyback', 'verified' => true, 'hash_rule' => 'empty_time']);
+emit('moneyback signed with created', http_build_query($back + ['hash' => sign($back, $back['created'])]),
+    ['error' => 'bad_signature']);
 emit('moneyback missing hash', http_build_query($back), ['error' => 'bad_signature']);
 
 // 8.6 subscription events: no hash documented.
