@@ -367,7 +367,9 @@ jc_status jc_call(const jc_client *client,
  * `lead_email`; optional `lead_name`, `lead_phone`, `lead_city`, `tag`,
  * `doneurl2`, `activation`, `utm` (an object of UTM tags), `aff`, `ad`,
  * `noaff`. A contact already in every group is a success with
- * `"outcome":"already_registered"`; the service's "invalid group" answer
+ * `"outcome":"already_registered"`; a code-0 text the library does not
+ * know is a success with `"outcome":"unknown"` (it proves no subscription;
+ * `error_text` holds the text); the service's "invalid group" answer
  * (code 0) is `JC_ERR_API` with code 103. Parameters that break the
  * method's rules (missing, unknown, wrong type or format) are
  * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the

@@ -231,7 +231,7 @@ inline long long int_field(std::string_view doc, std::string_view key) {
 /// the end, where the library always writes it, so a `result` that happens
 /// to contain an "outcome" key cannot be mistaken for it.
 inline std::string_view outcome_of(std::string_view doc) {
-    static constexpr std::string_view names[] = {"already_exists", "already_registered"};
+    static constexpr std::string_view names[] = {"already_exists", "already_registered", "unknown"};
     for (std::string_view name : names) {
         std::string tail = ",\"outcome\":\"" + std::string(name) + "\"}";
         if (doc.size() >= tail.size() && doc.substr(doc.size() - tail.size()) == tail)
@@ -455,7 +455,9 @@ class Options {
 /// What a method with a documented special answer returns: its `result`
 /// (JSON text) and the outcome, "" for an ordinary success or
 /// "already_exists" (CreateOrder: the same order exists, `result` carries its
-/// bill_id) or "already_registered" (AddLeadToGroup: nothing changed).
+/// bill_id), "already_registered" (AddLeadToGroup: nothing changed) or
+/// "unknown" (AddLeadToGroup answered code 0 with a text the library does not
+/// know: it proves no subscription; the document's error_text holds it).
 struct Reply {
     std::string result;
     std::string outcome;

@@ -311,7 +311,7 @@ impl Client {
         url.push_str("/api/");
         url.push_str(method);
         let reply = me.transport.post_form(&url, &body)?;
-        response::parse_answer(&reply.body, &me.secret)
+        response::parse_answer_or_unknown_login(&reply.body, &me.secret, Some(&me.login))
     }
 
     pub(crate) fn backoff(&self) -> (u32, Duration) {

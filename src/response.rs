@@ -42,14 +42,21 @@ pub enum Outcome {
     /// registered" (documented as code 102): nothing changed, the contact is
     /// already in every given group.
     AlreadyRegistered,
+    /// AddLeadToGroup answered code 0 with a text the library does not
+    /// know (`error_text` holds it): the service did not say that it
+    /// subscribed the contact, nor that it refused. Confirm with
+    /// `GetLeadGroupStatuses` before relying on the subscription.
+    Unknown,
 }
 
 impl Outcome {
-    /// The stable snake_case name (`already_exists`, `already_registered`).
+    /// The stable snake_case name (`already_exists`, `already_registered`,
+    /// `unknown`).
     pub fn name(&self) -> &'static str {
         match self {
             Outcome::AlreadyExists { .. } => "already_exists",
             Outcome::AlreadyRegistered => "already_registered",
+            Outcome::Unknown => "unknown",
         }
     }
 }
@@ -120,7 +127,7 @@ struct RawAnswer<'a> {
 /// `result` is only parsed for a verified answer. Any byte string is
 /// handled without panicking.
 pub fn parse(body: &[u8], secret: &Secret) -> Result<Response> {
-    parse_answer(body, secret)?.into_response()
+    parse_answer_or_unknown_login(body, secret, None)?.into_response()
 }
 
 /// Codes whose `result` is read although they are errors (CreateOrder's
@@ -358,6 +365,41 @@ fn not_json(body: &[u8], e: &serde_json::Error) -> Error {
     Error::BadResponse(format!("{what} ({e}); body starts: {}", printable(&head)))
 }
 
+/// The service's code for a login it does not know (`Invalid user name`).
+pub const UNKNOWN_LOGIN_CODE: i64 = 5;
+
+/// [`parse_answer`], except that error 5 signed with an empty secret is
+/// read as the API error it is. The service has no account, hence no key,
+/// for a login it does not know, and signs that answer `md5("5::" . text .
+/// "::")` (API-EXT.md §1); verified with the caller's key it would be a bad
+/// signature, which sends a user looking for a forgery instead of a typo in
+/// the login. Only code 5 is read so (anyone can make that hash, and all it
+/// can say is "no such login"); every other answer that fails verification
+/// stays [`Error::BadSignature`]. `login` is named in the message.
+pub(crate) fn parse_answer_or_unknown_login(
+    body: &[u8],
+    secret: &Secret,
+    login: Option<&str>,
+) -> Result<Answer> {
+    match parse_answer(body, secret) {
+        Err(Error::BadSignature(why)) => match parse_answer(body, &Secret::new(b"")) {
+            Ok(a) if a.code == UNKNOWN_LOGIN_CODE => {
+                let login = login.map_or_else(String::new, |l| format!(" {}", quote(l)));
+                Ok(Answer {
+                    code: a.code,
+                    text: format!(
+                        "{} (login{login} not found: the service signed this answer with an empty key, as it does for an account it does not know; check the login, the first part of https://{{login}}.justclick.ru)",
+                        a.text
+                    ),
+                    result: None,
+                })
+            }
+            _ => Err(Error::BadSignature(why)),
+        },
+        other => other,
+    }
+}
+
 /// PHP encodes an empty array as `[]` and an array with keys 0..n-1 as a
 /// list; GetBills promises maps (bill id -> good id -> good), so both levels
 /// are turned into objects.
@@ -488,6 +530,62 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(msg.contains("HTML page"), "{msg}");
+    }
+
+    #[test]
+    fn error_5_signed_with_an_empty_secret_is_an_unknown_login() {
+        let empty = Secret::new(b"");
+        let h5 =
+            String::from_utf8(response_hash("5", "Invalid user name", &empty).to_vec()).unwrap();
+        let body = format!(r#"{{"error_code":5,"error_text":"Invalid user name","hash":"{h5}"}}"#);
+        let a = parse_answer_or_unknown_login(body.as_bytes(), &secret(), Some("shop1")).unwrap();
+        assert_eq!(a.code, 5);
+        assert!(
+            a.text
+                .starts_with("Invalid user name (login 'shop1' not found"),
+            "{}",
+            a.text
+        );
+        let e = parse(body.as_bytes(), &secret()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Api, "{e}");
+        assert!(e.to_string().contains("login not found"), "{e}");
+        // The plain parse still calls it what it is by the caller's key.
+        assert_eq!(
+            parse_answer(body.as_bytes(), &secret())
+                .err()
+                .unwrap()
+                .kind(),
+            ErrorKind::BadSignature
+        );
+        // Only code 5: any other answer signed with an empty key is not trusted.
+        for (code, text) in [
+            ("0", "OK"),
+            ("4", "Incorrect hash"),
+            ("7", "Account disabled"),
+        ] {
+            let h = String::from_utf8(response_hash(code, text, &empty).to_vec()).unwrap();
+            let body = format!(r#"{{"error_code":{code},"error_text":"{text}","hash":"{h}"}}"#);
+            assert_eq!(kind(&body), ErrorKind::BadSignature, "{code}");
+        }
+        // Code 5 with a wrong hash is a bad signature too.
+        let body = format!(
+            r#"{{"error_code":5,"error_text":"Invalid user name","hash":"{}"}}"#,
+            hash("0", "OK")
+        );
+        assert_eq!(kind(&body), ErrorKind::BadSignature);
+        // Signed with the caller's key, it is an ordinary API error 5.
+        let body = format!(
+            r#"{{"error_code":5,"error_text":"Invalid user name","hash":"{}"}}"#,
+            hash("5", "Invalid user name")
+        );
+        let e = parse(body.as_bytes(), &secret()).unwrap_err();
+        assert_eq!(
+            e,
+            Error::Api {
+                code: 5,
+                text: "Invalid user name".into()
+            }
+        );
     }
 
     #[test]

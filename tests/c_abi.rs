@@ -649,18 +649,32 @@ fn cpp_api(std: &str, sanitize: bool) -> PathBuf {
     )
 }
 
+/// The environment of cpp_api: a sandbox, and a second one that answers
+/// as the service answers a login it does not know.
+fn cpp_api_env(sb: &SandboxProcess, unknown: &SandboxProcess) -> Vec<(&'static str, String)> {
+    let mut env = sb.test_env();
+    env.push(("JC_TEST_UNKNOWN_LOGIN_URL", unknown.base_url.clone()));
+    env
+}
+
 #[test]
 fn cpp_header_under_valgrind_as_cxx17() {
     let exe = cpp_api("c++17", false);
-    let sb = SandboxProcess::start(&[]);
-    let env = sb.test_env();
+    let (sb, unknown) = (
+        SandboxProcess::start(&[]),
+        SandboxProcess::start(&["--unknown-login"]),
+    );
+    let env = cpp_api_env(&sb, &unknown);
     assert_passed(&run_valgrind(&exe, &[], &env_refs(&env)), "cpp_api", 60);
 }
 
 #[test]
 fn cpp_header_with_sanitizers_as_cxx20() {
     let exe = cpp_api("c++20", true);
-    let sb = SandboxProcess::start(&[]);
-    let env = sb.test_env();
+    let (sb, unknown) = (
+        SandboxProcess::start(&[]),
+        SandboxProcess::start(&["--unknown-login"]),
+    );
+    let env = cpp_api_env(&sb, &unknown);
     assert_passed(&run(&exe, &[], &env_refs(&env)), "cpp_api", 60);
 }

@@ -750,7 +750,8 @@ fn invalid_params_send_nothing() {
 
 #[test]
 fn orders_with_goods_over_a_long_range_is_split_and_merged() {
-    // 01.01.2017..15.03.2017 is 74 days: 3 calls of at most 28 days.
+    // 01.01.2017..15.03.2017 is 74 days: 3 calls of at most 28 days, each
+    // starting on the day the previous one ends.
     let (base, rx) = canned(
         vec![
             (
@@ -779,12 +780,12 @@ fn orders_with_goods_over_a_long_range_is_split_and_merged() {
         sent[0]
     );
     assert!(
-        sent[1].starts_with("begin_date=29.01.2017&end_date=25.02.2017&paid=1&hash="),
+        sent[1].starts_with("begin_date=28.01.2017&end_date=24.02.2017&paid=1&hash="),
         "{}",
         sent[1]
     );
     assert!(
-        sent[2].starts_with("begin_date=26.02.2017&end_date=15.03.2017&paid=1&hash="),
+        sent[2].starts_with("begin_date=24.02.2017&end_date=15.03.2017&paid=1&hash="),
         "{}",
         sent[2]
     );

@@ -287,8 +287,10 @@ class Response:
     ``result`` is the decoded ``result`` (``None`` when the service sent
     none), ``error_text`` the service's text, ``outcome`` a documented
     special success: ``"already_exists"`` (CreateOrder: the identical order
-    exists; ``bill_id`` is its number) or ``"already_registered"``
-    (AddLeadToGroup: the contact was in every group), else ``None``."""
+    exists; ``bill_id`` is its number), ``"already_registered"``
+    (AddLeadToGroup: the contact was in every group) or ``"unknown"``
+    (AddLeadToGroup answered code 0 with a text the library does not know,
+    ``error_text`` holds it: it proves no subscription), else ``None``."""
 
     __slots__ = ("error_text", "result", "outcome")
 
@@ -304,6 +306,11 @@ class Response:
     @property
     def already_registered(self) -> bool:
         return self.outcome == "already_registered"
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """AddLeadToGroup's code 0 with a text the library does not know."""
+        return self.outcome == "unknown"
 
     @property
     def bill_id(self) -> Optional[str]:

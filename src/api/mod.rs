@@ -17,13 +17,80 @@ use crate::response::{Outcome, Response};
 pub use spec::{method, Method, Param, Shape, Ty, GOODS_KEYS, METHODS, UTM_KEYS};
 
 /// The text AddLeadToGroup sends with code 0 when no given group exists or
-/// may be subscribed to (documented as code 103).
+/// may be subscribed to (documented as code 103), as the server's code
+/// spells it.
 pub const INVALID_GROUP_TEXT: &str = "Has an invalid subscriptions group";
 /// The text AddLeadToGroup sends with code 0 when the contact is already in
-/// every given group (documented as code 102).
+/// every given group (documented as code 102), as the server's code spells
+/// it.
 pub const ALREADY_REGISTERED_TEXT: &str = "The subscriber is already registered";
 /// The `error_code` given to [`INVALID_GROUP_TEXT`] answers (the docs' code).
 pub const INVALID_GROUP_CODE: i64 = 103;
+/// The documented code of "the subscriber is already registered" (the
+/// server sends it as code 0 with the text; a version that sends the
+/// documented code is read the same way).
+pub const ALREADY_REGISTERED_CODE: i64 = 102;
+
+/// What an AddLeadToGroup answer of code 0 means, read from its text: the
+/// code is 0 for a subscription and for two failures alike (API-EXT.md
+/// §3.1), and the texts differ between server versions and languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeadAnswer {
+    /// A text of a subscription: `OK` (added), `Activation email sent to
+    /// subscriber`, `Subscriber added. Activation email not sent.`.
+    Subscribed,
+    /// [`ALREADY_REGISTERED_TEXT`]: nothing changed.
+    AlreadyRegistered,
+    /// [`INVALID_GROUP_TEXT`]: nobody was subscribed.
+    InvalidGroup,
+    /// A text the library does not know: it proves nothing either way.
+    Unknown,
+}
+
+/// Every spelling API-EXT.md §2 and §3.1 name, as [`normalize_text`]
+/// writes them: the help pages' lower case and the server's capitalised
+/// constants differ only in case and a final full stop.
+const LEAD_TEXTS: &[(&str, LeadAnswer)] = &[
+    ("ok", LeadAnswer::Subscribed),
+    (
+        "activation email sent to subscriber",
+        LeadAnswer::Subscribed,
+    ),
+    (
+        "subscriber added. activation email not sent",
+        LeadAnswer::Subscribed,
+    ),
+    (
+        "the subscriber is already registered",
+        LeadAnswer::AlreadyRegistered,
+    ),
+    (
+        "has an invalid subscriptions group",
+        LeadAnswer::InvalidGroup,
+    ),
+];
+
+/// A text compared without case, surrounding or repeated white space, or
+/// final full stops and exclamation marks (`"The subscriber is already
+/// registered."` is `"the subscriber is already registered"`).
+fn normalize_text(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .join(" ")
+        .trim_end_matches(['.', '!'])
+        .trim_end()
+        .to_lowercase()
+}
+
+/// Reads an AddLeadToGroup code-0 text (see [`LeadAnswer`]).
+pub fn classify_lead_text(text: &str) -> LeadAnswer {
+    let text = normalize_text(text);
+    LEAD_TEXTS
+        .iter()
+        .find(|(known, _)| *known == text)
+        .map_or(LeadAnswer::Unknown, |(_, meaning)| *meaning)
+}
+
 /// CreateOrder's "order already exists" code; its `result.bill_id` is the
 /// existing order.
 pub const ALREADY_EXISTS_CODE: i64 = 601;
@@ -96,11 +163,16 @@ impl Client {
     /// * CreateOrder 601 "already exists" → `Ok` with
     ///   [`Outcome::AlreadyExists`] carrying the existing `bill_id` (also in
     ///   `result`);
-    /// * AddLeadToGroup code 0 "The subscriber is already registered" →
-    ///   `Ok` with [`Outcome::AlreadyRegistered`];
+    /// * AddLeadToGroup code 0 "The subscriber is already registered" (or
+    ///   the documented code 102) → `Ok` with [`Outcome::AlreadyRegistered`];
     /// * AddLeadToGroup code 0 "Has an invalid subscriptions group" →
     ///   [`Error::Api`] with code 103 (the documented code), so a caller that
     ///   only checks success does not take it for a subscription;
+    /// * AddLeadToGroup code 0 with a text the library does not know (texts
+    ///   differ between server versions and languages) → `Ok` with
+    ///   [`Outcome::Unknown`] and the text in `error_text`: not a plain
+    ///   success, since nothing in the answer proves a subscription (see
+    ///   [`classify_lead_text`]);
     /// * getOrdersWithGoods over more than 28 days is split into several
     ///   calls and merged (see [`Client::get_orders_with_goods`]).
     ///
@@ -149,24 +221,44 @@ impl Client {
                 outcome: Some(Outcome::AlreadyExists { bill_id }),
             });
         }
-        let is_add_lead = m.name == "AddLeadToGroup" && answer.code == 0;
-        if is_add_lead && answer.text == INVALID_GROUP_TEXT {
-            return Err(Error::Api {
-                code: INVALID_GROUP_CODE,
-                text: format!(
-                    "{INVALID_GROUP_TEXT} (the service answered code 0 with this text; the library reports the documented code {INVALID_GROUP_CODE}: no given group exists or may be subscribed to)"
-                ),
-            });
+        if m.name == "AddLeadToGroup" {
+            return add_lead_outcome(answer);
         }
         let mut r = answer.into_response()?;
-        if is_add_lead && r.error_text == ALREADY_REGISTERED_TEXT {
-            r.outcome = Some(Outcome::AlreadyRegistered);
-        }
         if m.name == "GetBills" {
             r.result = Some(crate::response::normalize_bills(r.result.take())?);
         }
         Ok(r)
     }
+}
+
+/// AddLeadToGroup's answer as the caller must see it: a subscription, the
+/// named outcome, the documented error, or [`Outcome::Unknown`] for a code-0
+/// text that proves nothing (never a plain success).
+fn add_lead_outcome(answer: crate::response::Answer) -> Result<Response> {
+    if answer.code == ALREADY_REGISTERED_CODE {
+        return Ok(Response {
+            error_text: answer.text,
+            result: answer.result,
+            outcome: Some(Outcome::AlreadyRegistered),
+        });
+    }
+    let mut r = answer.into_response()?;
+    match classify_lead_text(&r.error_text) {
+        LeadAnswer::Subscribed => {}
+        LeadAnswer::AlreadyRegistered => r.outcome = Some(Outcome::AlreadyRegistered),
+        LeadAnswer::InvalidGroup => {
+            return Err(Error::Api {
+                code: INVALID_GROUP_CODE,
+                text: format!(
+                    "{} (the service answered code 0 with this text; the library reports the documented code {INVALID_GROUP_CODE}: no given group exists or may be subscribed to)",
+                    r.error_text
+                ),
+            })
+        }
+        LeadAnswer::Unknown => r.outcome = Some(Outcome::Unknown),
+    }
+    Ok(r)
 }
 
 /// One typed method per table entry that has no hand-written signature:
@@ -209,6 +301,34 @@ typed_methods! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lead_texts_in_every_spelling_the_documents_name() {
+        use LeadAnswer::*;
+        for (text, want) in [
+            ("OK", Subscribed),
+            ("ok", Subscribed),
+            ("Activation email sent to subscriber", Subscribed),
+            ("activation email sent to subscriber", Subscribed),
+            ("Subscriber added. Activation email not sent.", Subscribed),
+            ("The subscriber is already registered", AlreadyRegistered),
+            ("the subscriber is already registered", AlreadyRegistered),
+            (
+                "  The subscriber is  already registered. ",
+                AlreadyRegistered,
+            ),
+            ("Has an invalid subscriptions group", InvalidGroup),
+            ("has an invalid subscriptions group", InvalidGroup),
+            // Never seen: proves nothing.
+            ("", Unknown),
+            ("Подписчик уже зарегистрирован", Unknown),
+            ("The subscriber is not registered", Unknown),
+            ("OK, but no group", Unknown),
+            ("Subscription queued", Unknown),
+        ] {
+            assert_eq!(classify_lead_text(text), want, "{text:?}");
+        }
+    }
 
     #[test]
     fn every_untyped_entry_has_its_method_and_names_match() {

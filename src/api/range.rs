@@ -2,15 +2,22 @@
 //!
 //! The service accepts at most one month per call and silently moves the
 //! start of a longer range forward (API-EXT.md §4.4), so a long range would
-//! lose orders without any error. The library splits it into consecutive,
-//! non-overlapping chunks of at most [`CHUNK_DAYS`] days: 28 is the
-//! shortest month, so a chunk is within "one month" however the service
-//! counts it (calendar month or 30 days). Dates are whole days, both ends
-//! included, as the service's `dd.mm.yyyy` filter is read.
+//! lose orders without any error. The library splits it into chunks of at
+//! most [`CHUNK_DAYS`] days: 28 is the shortest month, so a chunk is within
+//! "one month" however the service counts it (calendar month or 30 days).
+//!
+//! How the service reads a range is unconfirmed: whether `end_date` is
+//! included, and whether days are Moscow or UTC days. So each chunk starts
+//! on the day the previous one ends: every boundary day is asked for twice,
+//! and an order on it comes back from one chunk or both (then kept once, by
+//! its `id`), whichever reading the service uses. The same reading applies
+//! to every chunk, so the time zone moves all boundaries alike and cannot
+//! open a gap. The result is what one call for the whole range would
+//! return if the service had no one-month cap.
 
 use serde_json::Value as Json;
 
-use crate::api::spec::method;
+use crate::api::spec::{method, Method};
 use crate::api::validate::parse_dmy;
 use crate::client::Client;
 use crate::encode::{Params, Value};
@@ -72,17 +79,20 @@ pub(crate) fn dmy(day: i64) -> String {
     format!("{d:02}.{m:02}.{y:04}")
 }
 
-/// Consecutive inclusive day ranges of at most [`CHUNK_DAYS`] covering
-/// `first..=last`, in order, without overlap.
+/// Day ranges of at most [`CHUNK_DAYS`] days (both ends counted) covering
+/// `first..=last` in order, each starting on the day the previous one ends
+/// (see the module's comment); one range when `last - first < CHUNK_DAYS`.
 pub(crate) fn chunks(first: i64, last: i64) -> Vec<(i64, i64)> {
     let mut out = Vec::new();
     let mut start = first;
-    while start <= last {
+    loop {
         let end = (start + CHUNK_DAYS - 1).min(last);
         out.push((start, end));
-        start = end + 1;
+        if end >= last {
+            return out;
+        }
+        start = end;
     }
-    out
 }
 
 /// Today in Moscow (UTC+3, the service's clock), as a day number.
@@ -103,22 +113,19 @@ fn day_of(p: &Params, key: &str) -> Option<i64> {
 
 /// Merges the order lists of consecutive chunks into one: orders keep the
 /// chunks' order, are sorted by creation time (stable), and an order seen
-/// twice (same `id`) is kept once.
+/// twice is kept once (the same `id`; an order without one, the same JSON).
 pub(crate) fn merge(parts: Vec<Vec<Json>>) -> Vec<Json> {
     let mut seen = std::collections::HashSet::new();
     let mut out: Vec<Json> = Vec::new();
     for order in parts.into_iter().flatten() {
-        let id = match order.get("id") {
-            Some(Json::String(s)) => Some(s.clone()),
-            Some(Json::Number(n)) => Some(n.to_string()),
-            _ => None,
+        let key = match order.get("id") {
+            Some(Json::String(s)) => format!("id:{s}"),
+            Some(Json::Number(n)) => format!("id:{n}"),
+            _ => format!("json:{order}"),
         };
-        if let Some(id) = id {
-            if !seen.insert(id) {
-                continue;
-            }
+        if seen.insert(key) {
+            out.push(order);
         }
-        out.push(order);
     }
     let created = |o: &Json| -> i64 {
         match o.get("created") {
@@ -131,66 +138,89 @@ pub(crate) fn merge(parts: Vec<Vec<Json>>) -> Vec<Json> {
     out
 }
 
+/// One call's text and orders; the service's "no orders" answers (400,
+/// 401) are its text and no orders.
+fn orders_of(client: &Client, m: &Method, params: &Params) -> Result<(String, Vec<Json>)> {
+    match client.send_validated(m, params) {
+        Ok(r) => {
+            let orders = match r.result {
+                None => Vec::new(),
+                Some(Json::Array(a)) => a,
+                Some(Json::Object(o)) => o.into_iter().map(|(_, v)| v).collect(),
+                Some(other) => {
+                    return Err(Error::BadResponse(format!(
+                        "getOrdersWithGoods result is not a list of orders (got {})",
+                        crate::endpoints::quote(&other.to_string())
+                    )))
+                }
+            };
+            Ok((r.error_text, orders))
+        }
+        Err(Error::Api { code, text }) if NOT_FOUND_CODES.contains(&code) => Ok((text, Vec::new())),
+        Err(e) => Err(e),
+    }
+}
+
 /// Calls getOrdersWithGoods with validated `params`, split when the range
-/// is longer than [`CHUNK_DAYS`].
+/// is longer than [`CHUNK_DAYS`]. "No orders" (400/401) is an empty list
+/// for every range, one chunk or many.
 pub(crate) fn orders_with_goods(client: &Client, params: &Params) -> Result<Response> {
     let m = method("getOrdersWithGoods").expect("declared");
-    let Some(first) = day_of(params, "begin_date") else {
-        // No start: the service's own default (the last day).
-        return client.send_validated(m, params);
-    };
-    let given_end = day_of(params, "end_date");
-    let last = given_end.unwrap_or_else(today_moscow);
-    if first > last {
-        let end = if given_end.is_some() {
-            "end_date"
-        } else {
-            "today (Moscow time), the default end_date"
-        };
-        return invalid(format!(
-            "begin_date {} is after {end} {}",
-            dmy(first),
-            dmy(last)
-        ));
-    }
-    let pieces = chunks(first, last);
-    if pieces.len() == 1 && params.get("end_date").is_some() {
-        return client.send_validated(m, params);
-    }
-    let mut parts = Vec::with_capacity(pieces.len());
-    let mut text = String::from("OK");
-    for (a, b) in pieces {
-        let mut p = params.clone();
-        p.remove("begin_date");
-        p.remove("end_date");
-        let mut chunk = Params::with_capacity(p.len() + 2)
-            .with("begin_date", dmy(a))
-            .with("end_date", dmy(b));
-        for (k, v) in p.iter() {
-            chunk.push(k, v.clone());
+    let pieces = match day_of(params, "begin_date") {
+        // No start: the service's own default (the last day), one call.
+        None => Vec::new(),
+        Some(first) => {
+            let given_end = day_of(params, "end_date");
+            let last = given_end.unwrap_or_else(today_moscow);
+            if first > last {
+                let end = if given_end.is_some() {
+                    "end_date"
+                } else {
+                    "today (Moscow time), the default end_date"
+                };
+                return invalid(format!(
+                    "begin_date {} is after {end} {}",
+                    dmy(first),
+                    dmy(last)
+                ));
+            }
+            chunks(first, last)
         }
-        match client.send_validated(m, &chunk) {
-            Ok(r) => {
-                text = r.error_text;
-                match r.result {
-                    None => parts.push(Vec::new()),
-                    Some(Json::Array(a)) => parts.push(a),
-                    Some(Json::Object(o)) => parts.push(o.into_iter().map(|(_, v)| v).collect()),
-                    Some(other) => {
-                        return Err(Error::BadResponse(format!(
-                            "getOrdersWithGoods result is not a list of orders (got {other})"
-                        )))
-                    }
+    };
+    let mut parts = Vec::with_capacity(pieces.len().max(1));
+    // The text of the first chunk with orders, else of the first chunk.
+    let (mut text, mut first_text) = (None, None);
+    let mut keep = |(t, orders): (String, Vec<Json>)| {
+        if !orders.is_empty() && text.is_none() {
+            text = Some(t.clone());
+        }
+        first_text.get_or_insert(t);
+        parts.push(orders);
+    };
+    if pieces.len() <= 1 {
+        // The caller's own parameters, unchanged.
+        keep(orders_of(client, m, params)?);
+    } else {
+        let given_end = params.get("end_date").is_some();
+        let last_piece = pieces.len() - 1;
+        for (i, (a, b)) in pieces.into_iter().enumerate() {
+            let mut chunk = Params::with_capacity(params.len() + 2).with("begin_date", dmy(a));
+            // Without an end_date the last chunk leaves it out too: the
+            // service then ends at "now", and today's orders are in
+            // whether or not it would include an end_date of today.
+            if given_end || i < last_piece {
+                chunk.push("end_date", Value::Str(dmy(b)));
+            }
+            for (k, v) in params.iter() {
+                if k != "begin_date" && k != "end_date" {
+                    chunk.push(k, v.clone());
                 }
             }
-            Err(Error::Api { code, .. }) if NOT_FOUND_CODES.contains(&code) => {
-                parts.push(Vec::new())
-            }
-            Err(e) => return Err(e),
+            keep(orders_of(client, m, &chunk)?);
         }
     }
     Ok(Response {
-        error_text: text,
+        error_text: text.or(first_text).unwrap_or_default(),
         result: Some(Json::Array(merge(parts))),
         outcome: None,
     })
@@ -213,19 +243,23 @@ mod tests {
     }
 
     #[test]
-    fn chunks_cover_without_overlap_and_never_exceed_28_days() {
+    fn chunks_share_each_boundary_day_and_never_exceed_28_days() {
         let first = days_from_civil(2017, 1, 1);
         let last = days_from_civil(2018, 3, 15);
         let c = chunks(first, last);
         assert_eq!(c.first().unwrap().0, first);
         assert_eq!(c.last().unwrap().1, last);
         for w in c.windows(2) {
-            assert_eq!(w[0].1 + 1, w[1].0);
+            // The next chunk starts on the day this one ends.
+            assert_eq!(w[0].1, w[1].0);
         }
-        assert!(c.iter().all(|(a, b)| b - a < CHUNK_DAYS && a <= b));
+        assert!(c.iter().all(|(a, b)| b - a < CHUNK_DAYS && a < b));
         assert_eq!(chunks(first, first), vec![(first, first)]);
-        assert_eq!(chunks(first, first + 27).len(), 1);
-        assert_eq!(chunks(first, first + 28).len(), 2);
+        assert_eq!(chunks(first, first + 27), vec![(first, first + 27)]);
+        assert_eq!(
+            chunks(first, first + 28),
+            vec![(first, first + 27), (first + 27, first + 28)]
+        );
     }
 
     #[test]
@@ -241,5 +275,10 @@ mod tests {
         let m = merge(vec![a, Vec::new(), b]);
         let ids: Vec<_> = m.iter().map(|o| o["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["1", "2", "3"]);
+        // Without an id, the same order twice (a shared boundary day) is
+        // still one order; two different ones stay two.
+        let x = json!({"created":"5","email":"a@b.ru"});
+        let y = json!({"created":"6","email":"a@b.ru"});
+        assert_eq!(merge(vec![vec![x.clone()], vec![x.clone(), y]]).len(), 2);
     }
 }

@@ -34,13 +34,15 @@ usage: justclick-sandbox --port N --login LOGIN --secret SECRET [options]
                        your own CI); by default only loopback receivers
   --notify-empty-time  sign notifications md5(id . email . secret), the
                        variant the documents' PHP snippet implies
+  --unknown-login      answer every call as the service answers a login it
+                       does not know (error 5, signed with an empty secret)
   --exit-on-stdin-eof  stop when standard input closes (for test harnesses)
 
 Prints 'listening on URL' (and 'ca_file PATH' with --tls), then serves until
 killed. Admin: GET /__sandbox/stats, GET /__sandbox/notifications (what was
 sent), POST /__sandbox/fault (mode, rate, delay_ms, stall_ms), POST
 /__sandbox/settings (subscribe_limit, strict_good_type, notify_empty_time,
-account_disabled, cancel_url), POST /__sandbox/reset.
+account_disabled, unknown_login, cancel_url), POST /__sandbox/reset.
 ";
 
 fn usage() -> String {
@@ -103,6 +105,7 @@ fn run() -> Result<(), String> {
             "--strict-good-type" => cfg.strict_good_type = true,
             "--allow-external-notify" => cfg.allow_external_notify = true,
             "--notify-empty-time" => cfg.notify_empty_time = true,
+            "--unknown-login" => cfg.unknown_login = true,
             "--exit-on-stdin-eof" => watch_stdin = true,
             "-h" | "--help" => {
                 print!("{}", usage());

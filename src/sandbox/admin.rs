@@ -73,12 +73,14 @@ fn settings_json(s: &Settings) -> Json {
         "strict_good_type": s.strict_good_type,
         "notify_empty_time": s.notify_empty_time,
         "account_disabled": s.account_disabled,
+        "unknown_login": s.unknown_login,
         "cancel_url": s.cancel_url,
     })
 }
 
 /// Parses `subscribe_limit=N&strict_good_type=0|1&notify_empty_time=0|1&
-/// account_disabled=0|1&cancel_url=URL` (empty URL = none) onto `s`.
+/// account_disabled=0|1&unknown_login=0|1&cancel_url=URL` (empty URL =
+/// none) onto `s`.
 fn parse_settings_form(body: &[u8], mut s: Settings) -> Result<Settings, String> {
     for (k, v) in parse_query(body).iter() {
         let Value::Str(v) = v else {
@@ -98,6 +100,7 @@ fn parse_settings_form(body: &[u8], mut s: Settings) -> Result<Settings, String>
             "strict_good_type" => s.strict_good_type = flag()?,
             "notify_empty_time" => s.notify_empty_time = flag()?,
             "account_disabled" => s.account_disabled = flag()?,
+            "unknown_login" => s.unknown_login = flag()?,
             "cancel_url" => s.cancel_url = (!v.is_empty()).then(|| v.clone()),
             other => return Err(format!("unknown setting {other:?}")),
         }

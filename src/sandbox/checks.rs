@@ -18,10 +18,10 @@ use super::{lock, Fault, Shared};
 /// unknown method.
 pub(super) fn verify_and_run(shared: &Shared, method: &str, req: &Request) -> Option<Answer> {
     // §1 order: 5 (login from the host), 7, 2, 1, 4.
-    if !login_matches(&req.host, &shared.login) {
+    let settings = lock(&shared.settings).clone();
+    if settings.unknown_login || !login_matches(&req.host, &shared.login) {
         return Some(Answer::err(5, "Invalid user name"));
     }
-    let settings = lock(&shared.settings).clone();
     if settings.account_disabled {
         return Some(Answer::err(7, "Account disabled"));
     }

@@ -82,6 +82,9 @@ pub struct Config {
     /// (`md5(id . email . secret)`, what the documents' PHP snippet
     /// implies) instead of the documented `created`/`paid`.
     pub notify_empty_time: bool,
+    /// Answer every API call as the service answers a login it does not
+    /// know (error 5, signed with an empty secret); also a run-time setting.
+    pub unknown_login: bool,
 }
 
 /// Settings an admin request may change at run time (reset restores the
@@ -92,6 +95,11 @@ struct Settings {
     strict_good_type: bool,
     notify_empty_time: bool,
     account_disabled: bool,
+    /// Answer every API call as the service answers a login it does not
+    /// know (error 5, signed with an empty secret): a client whose base
+    /// URL has no login in its host (`http://127.0.0.1:PORT`) cannot
+    /// otherwise be given a wrong one.
+    unknown_login: bool,
     /// Where `cancel_order` notifications go; the service configures it
     /// only in its UI, so the sandbox takes it from an admin request.
     cancel_url: Option<String>,
@@ -104,6 +112,7 @@ impl Settings {
             strict_good_type: c.strict_good_type,
             notify_empty_time: c.notify_empty_time,
             account_disabled: false,
+            unknown_login: c.unknown_login,
             cancel_url: None,
         }
     }
@@ -126,6 +135,7 @@ impl Default for Config {
             strict_good_type: false,
             allow_external_notify: false,
             notify_empty_time: false,
+            unknown_login: false,
         }
     }
 }

@@ -142,6 +142,8 @@ void mapping() {
     const char *inner = "{\"ok\":true,\"error_code\":0,\"error_text\":\"OK\","
                         "\"result\":{\"outcome\":\"already_exists\"}}";
     CHECK(detail::outcome_of(inner).empty());
+    CHECK(detail::outcome_of("{\"ok\":true,\"error_code\":0,\"error_text\":\"Queued\","
+                             "\"result\":null,\"outcome\":\"unknown\"}") == "unknown");
     CHECK(detail::result_of(inner) == "{\"outcome\":\"already_exists\"}");
     std::vector<std::string> parts =
         detail::array_elements("[{\"a\":\"],{\\\"\"},{\"b\":[1,{\"c\":2}]}]");
@@ -342,6 +344,20 @@ int main() {
         const justclick::Client c(login, "wrong-key-0123456789", o);
         EXPECT_THROW(justclick::BadSignatureError, JC_ERR_BAD_SIGNATURE,
                      c.get_bills("client@example.com"));
+    }
+    // An unknown login: error 5 signed with an empty secret is an ApiError
+    // naming the login, not a bad signature.
+    {
+        justclick::Options o;
+        o.set("base_url", env("JC_TEST_UNKNOWN_LOGIN_URL")).set("proxy", "");
+        const justclick::Client c(login, secret, o);
+        try {
+            c.get_all_goods();
+            CHECK(false);
+        } catch (const justclick::ApiError &e) {
+            CHECK(e.code() == 5);
+            CHECK(e.text().rfind("Invalid user name (login '" + login + "' not found", 0) == 0);
+        }
     }
 
     if (failures != 0) {

@@ -185,12 +185,29 @@ static void test_verify_notification(void)
     jc_client_free(client);
 }
 
+/* The service answers a login it does not know with error 5 signed with an
+ * empty secret: JC_ERR_API with code 5 and the login in the text, never
+ * JC_ERR_BAD_SIGNATURE (the sandbox's unknown_login setting). */
+static void test_unknown_login(jc_client *client)
+{
+    char *out = NULL;
+    char body[512];
+    JT_CHECK(jt_admin("POST", "/__sandbox/settings", "unknown_login=1", body, sizeof body) == 200);
+    JT_EXPECT("unknown login", out, jc_delete_order(client, "1111", &out), JC_ERR_API,
+              "\"error_code\":5,\"error_text\":\"Invalid user name (login 'demo' not found");
+    JT_EXPECT("unknown login", out, jc_get_all_goods(client, NULL, &out), JC_ERR_API,
+              "\"error_code\":5,");
+    JT_CHECK(jt_admin("POST", "/__sandbox/settings", "unknown_login=0", body, sizeof body) == 200);
+    JT_EXPECT("known login again", out, jc_get_all_goods(client, NULL, &out), JC_OK, NULL);
+}
+
 int main(void)
 {
     jt_init();
     jc_client *client = jt_client(jt_base_url, NULL, "");
     test_argument_errors(client);
     test_calls_reach_the_service(client);
+    test_unknown_login(client);
     jc_client_free(client);
     test_verify_notification();
     return jt_finish("methods");

@@ -77,5 +77,24 @@ pub fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
     path
 }
 pub mod c;
+pub mod fake;
 pub mod php;
 pub mod receiver;
+
+/// Posts `form` to the sandbox's admin `path` (`/__sandbox/settings`, ...)
+/// and returns the whole HTTP response; panics unless it is a 200.
+pub fn admin(sb: &Sandbox, path: &str, form: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(sb.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 200"), "{path} {form}: {resp}");
+    resp
+}

@@ -137,24 +137,27 @@ final class MethodsTest extends TestCase
         }
     }
 
-    public function testOutcomesAreSurfaced(): void
+    /**
+     * Runs $test against a fake service on PHP's built-in server: each
+     * method (last path segment) answers $answers[method] = [code, text,
+     * result, key], signed md5(code::text::key) as the service signs; `key`
+     * null is $secret. Unlisted methods answer 0 "OK".
+     *
+     * @param array<string, array{0: int, 1: string, 2: mixed, 3?: string|null}> $answers
+     * @param callable(Client): void                                         $test
+     */
+    private static function withFakeService(string $secret, array $answers, callable $test): void
     {
-        $secret = 'fake-service-secret';
-        // A signed fake service (md5(code::text::secret), as the service
-        // signs) on PHP's built-in server: CreateOrder answers 601, and
-        // AddLeadToGroup "already registered" with code 0.
         $router = tempnam(sys_get_temp_dir(), 'jc-fake-');
         self::assertIsString($router);
         file_put_contents($router, '<?php
-            $answers = [
-                "CreateOrder" => [601, "Order already exist", ["bill_id" => "1111"]],
-                "AddLeadToGroup" => [0, "The subscriber is already registered", null],
-            ];
+            $answers = json_decode(getenv("FAKE_ANSWERS"), true);
             $method = basename(rtrim(parse_url($_SERVER["REQUEST_URI"], PHP_URL_PATH), "/"));
-            [$code, $text, $result] = $answers[$method] ?? [0, "OK", null];
+            [$code, $text, $result, $key] = ($answers[$method] ?? [0, "OK", null]) + [3 => null];
+            $key ??= getenv("FAKE_SECRET");
             header("Content-Type: application/json");
             echo json_encode(["error_code" => $code, "error_text" => $text, "result" => $result,
-                "hash" => md5("$code::$text::" . getenv("FAKE_SECRET"))]);
+                "hash" => md5("$code::$text::$key")]);
         ');
         $probe = stream_socket_server('tcp://127.0.0.1:0');
         self::assertIsResource($probe);
@@ -165,7 +168,8 @@ final class MethodsTest extends TestCase
             [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
             $pipes,
             null,
-            ['PATH' => (string) getenv('PATH'), 'FAKE_SECRET' => $secret]
+            ['PATH' => (string) getenv('PATH'), 'FAKE_SECRET' => $secret,
+                'FAKE_ANSWERS' => json_encode($answers, JSON_THROW_ON_ERROR)]
         );
         self::assertIsResource($proc);
         try {
@@ -177,20 +181,76 @@ final class MethodsTest extends TestCase
                 }
                 usleep(20000);
             }
-            $jc = new Client('demo', $secret, ['base_url' => "http://127.0.0.1:$port", 'proxy' => '', 'lib' => \JustClick\Tests\Support\Sandbox::lib()]);
+            $test(new Client('demo', $secret, ['base_url' => "http://127.0.0.1:$port", 'proxy' => '', 'lib' => \JustClick\Tests\Support\Sandbox::lib()]));
+        } finally {
+            proc_terminate($proc);
+            proc_close($proc);
+            @unlink($router);
+        }
+    }
+
+    public function testOutcomesAreSurfaced(): void
+    {
+        // CreateOrder answers 601, and AddLeadToGroup "already registered"
+        // with code 0.
+        self::withFakeService('fake-service-secret', [
+            'CreateOrder' => [601, 'Order already exist', ['bill_id' => '1111']],
+            'AddLeadToGroup' => [0, 'The subscriber is already registered', null],
+        ], function (Client $jc): void {
             self::assertSame(
                 ['bill_id' => '1111', 'alreadyExisted' => true],
                 $jc->createOrder(goods: [['good_name' => 'course']], billEmail: 'a@b.ru')
             );
             self::assertSame(
-                ['error_text' => 'The subscriber is already registered', 'alreadyRegistered' => true],
+                ['error_text' => 'The subscriber is already registered', 'alreadyRegistered' => true, 'outcome' => 'already_registered'],
                 $jc->addLeadToGroup(rid: 'second', leadEmail: 'a@b.ru')
             );
             self::assertSame('OK', $jc->deleteGood(['good_name' => 'g']));
+        });
+    }
+
+    public function testAnAddLeadToGroupTextNeverSeenIsNoPlainSuccess(): void
+    {
+        foreach (['Подписчик поставлен в очередь', 'Subscriber queued', 'the subscriber is already registered.', 'OK'] as $text) {
+            self::withFakeService('fake-service-secret', [
+                'AddLeadToGroup' => [0, $text, null],
+            ], function (Client $jc) use ($text): void {
+                $known = ['the subscriber is already registered.' => 'already_registered', 'OK' => null];
+                $want = array_key_exists($text, $known) ? $known[$text] : 'unknown';
+                self::assertSame(
+                    ['error_text' => $text, 'alreadyRegistered' => $want === 'already_registered', 'outcome' => $want],
+                    $jc->addLeadToGroup(rid: 'second', leadEmail: 'a@b.ru'),
+                    $text
+                );
+            });
+        }
+    }
+
+    public function testAnUnknownLoginIsApiError5NamingTheLogin(): void
+    {
+        $check = function (Client $jc): void {
+            foreach (['getAllGoods' => [], 'deleteOrder' => ['1111']] as $call => $args) {
+                try {
+                    $jc->$call(...$args);
+                    self::fail("$call: no exception");
+                } catch (\JustClick\ApiException $e) {
+                    self::assertSame(5, $e->getCode(), $call);
+                    self::assertStringStartsWith("Invalid user name (login 'demo' not found", $e->getMessage(), $call);
+                }
+            }
+        };
+        // A fake service signing error 5 with an empty key, as the service does.
+        self::withFakeService('fake-service-secret', [
+            'GetAllGoods' => [5, 'Invalid user name', null, ''],
+            'DeleteOrder' => [5, 'Invalid user name', null, ''],
+        ], $check);
+        // The sandbox, told to answer as for a login it does not know.
+        $sb = \JustClick\Tests\Support\Sandbox::start();
+        try {
+            $sb->settings(['unknown_login' => '1']);
+            $check(new Client('demo', $sb->secret, $sb->options(['proxy' => ''])));
         } finally {
-            proc_terminate($proc);
-            proc_close($proc);
-            @unlink($router);
+            $sb->stop();
         }
     }
 }

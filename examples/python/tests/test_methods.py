@@ -129,16 +129,18 @@ def test_notification_accessors_and_bytes(client, sandbox):
 
 def _fake_service(secret, answers):
     """A loopback HTTP server answering each API method (last path segment)
-    with answers[method] = (error_code, error_text, result), signed as the
-    service signs: md5(code::text::secret). Returns (server, base_url)."""
+    with answers[method] = (error_code, error_text, result[, key]), signed as
+    the service signs: md5(code::text::key), key = secret unless given.
+    Returns (server, base_url)."""
     import http.server
     import threading
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            code, text, result = answers.get(self.path.rstrip("/").rsplit("/", 1)[-1], (0, "OK", None))
-            h = hashlib.md5(f"{code}::{text}::{secret}".encode()).hexdigest()
+            code, text, result, *key = answers.get(self.path.rstrip("/").rsplit("/", 1)[-1], (0, "OK", None))
+            key = key[0] if key else secret
+            h = hashlib.md5(f"{code}::{text}::{key}".encode()).hexdigest()
             body = json.dumps({"error_code": code, "error_text": text, "result": result,
                                "hash": h}).encode()
             self.send_response(200)
@@ -172,3 +174,49 @@ def test_outcomes_are_surfaced():
             assert r.outcome is None and r.error_text == "OK"
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("text, outcome", [
+    ("Subscriber queued for moderation", "unknown"),
+    ("Подписчик поставлен в очередь", "unknown"),
+    ("", "unknown"),
+    ("the subscriber is already registered.", "already_registered"),
+    ("activation email sent to subscriber", None),
+])
+def test_add_lead_to_group_text_never_seen_is_no_plain_success(text, outcome):
+    secret = "fake-service-secret"
+    server, url = _fake_service(secret, {"AddLeadToGroup": (0, text, None)})
+    try:
+        with justclick.Client(LOGIN, secret, base_url=url, proxy="") as jc:
+            r = jc.add_lead_to_group(rid=["second"], lead_email="a@b.ru")
+            assert r.outcome == outcome and r.error_text == text
+            assert r.outcome_unknown == (outcome == "unknown")
+    finally:
+        server.shutdown()
+
+
+def _assert_unknown_login(jc):
+    for call in (lambda: jc.get_all_goods(), lambda: jc.delete_order("1111")):
+        with pytest.raises(justclick.ApiError) as e:
+            call()
+        assert e.value.code == 5
+        assert e.value.text.startswith("Invalid user name (login 'demo' not found"), e.value.text
+
+
+def test_unknown_login_is_api_error_5_naming_the_login(start_sandbox):
+    secret = "fake-service-secret"
+    # A fake service signing error 5 with an empty key, as the service does.
+    server, url = _fake_service(secret, {
+        "GetAllGoods": (5, "Invalid user name", None, ""),
+        "DeleteOrder": (5, "Invalid user name", None, ""),
+    })
+    try:
+        with justclick.Client(LOGIN, secret, base_url=url, proxy="") as jc:
+            _assert_unknown_login(jc)
+    finally:
+        server.shutdown()
+    # The sandbox, told to answer as for a login it does not know.
+    sb = start_sandbox()
+    sb.admin("POST", "/__sandbox/settings", {"unknown_login": "1"})
+    with sb.client() as jc:
+        _assert_unknown_login(jc)

@@ -332,6 +332,7 @@ final class Client implements ClientInterface
         return [
             'error_text' => $doc['error_text'],
             'alreadyRegistered' => ($doc['outcome'] ?? null) === 'already_registered',
+            'outcome' => $doc['outcome'] ?? null,
         ];
     }
 

@@ -106,8 +106,12 @@ interface ClientInterface
      * @param string|null               $leadCity  `lead_city`
      * @param string|null               $tag       `tag`
      *
-     * @return array{error_text: string, alreadyRegistered: bool} alreadyRegistered: the
-     *         contact was in every group already (nothing changed)
+     * @return array{error_text: string, alreadyRegistered: bool, outcome: string|null}
+     *         alreadyRegistered: the contact was in every group already
+     *         (nothing changed); outcome: null for a subscription,
+     *         'already_registered', or 'unknown' when the service answered
+     *         code 0 with a text the library does not know (error_text holds
+     *         it; it proves no subscription: confirm with getLeadGroupStatuses)
      *
      * @throws InvalidArgumentException for missing, unknown or malformed parameters (no traffic)
      * @throws ApiException             e.g. 103 when no given group exists or may be subscribed to

@@ -9,7 +9,7 @@ namespace JustClick;
  * exceptions. The schema (see justclick.h):
  *
  *     success: {"ok":true,"error_code":0,"error_text":"...","result":<any>|null}
- *              + "outcome" ("already_exists", "already_registered") on a
+ *              + "outcome" ("already_exists", "already_registered", "unknown") on a
  *                documented special success of a per-method call
  *     failure: {"ok":false,"status":"<name>","message":"..."}
  *              + "error_code","error_text" when status is "api"

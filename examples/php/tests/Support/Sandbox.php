@@ -165,6 +165,17 @@ final class Sandbox
         }
     }
 
+    /**
+     * Changes run-time settings (POST /__sandbox/settings), e.g.
+     * ['unknown_login' => '1'].
+     *
+     * @param array<string, string> $form
+     */
+    public function settings(array $form): void
+    {
+        $this->admin('POST', '/__sandbox/settings', $form);
+    }
+
     /** Restores the seed data and zeroes the counters. */
     public function reset(): void
     {
