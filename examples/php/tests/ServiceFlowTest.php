@@ -50,7 +50,7 @@ final class ServiceFlowTest extends TestCase
             leadPhone: '+79001234567'
         );
         self::assertSame(
-            ['error_text' => 'Activation email sent to subscriber', 'alreadyRegistered' => false],
+            ['error_text' => 'Activation email sent to subscriber', 'alreadyRegistered' => false, 'outcome' => null],
             $first
         );
         $again = $jc->addLeadToGroup(['rid' => ['second'], 'lead_email' => 'php-flow@example.com']);
