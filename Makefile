@@ -1,11 +1,16 @@
 # justclick: the two commands a user needs are `make demo` and `make test`.
 # Everything else here is a building block of those, or install/bench/fuzz.
+# `make help` lists every target (the `##` lines).
 
 CARGO    ?= cargo
 PREFIX   ?= /usr/local
 PROFILE  ?= release
 VERSION  := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 MAJOR    := $(firstword $(subst ., ,$(VERSION)))
+# The release archive `make dist` makes, and where `make test` unpacks it:
+# the suites load the library users install from there.
+DIST_NAME := justclick-$(VERSION)-x86_64-linux-gnu
+SHIPPED   := $(CURDIR)/target/shipped/$(DIST_NAME)
 
 ifeq ($(PROFILE),release)
 PROFILE_FLAG := --release
@@ -13,9 +18,14 @@ else
 PROFILE_FLAG :=
 endif
 
-.PHONY: all build demo test test-build test-rust test-php test-python test-fuzz lint header install bench fuzz deps clean
+.PHONY: all help build demo test deps lint test-build shipped test-rust test-php test-python \
+	test-fuzz test-cpp test-install storm header install bench fuzz deps clean dist deb wheel test-dist
 
 all: build
+
+## help: this list
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
 ## build: the release library (no sandbox code) in target/release
 build:
@@ -27,45 +37,59 @@ demo:
 	$(CARGO) build --release --features sandbox
 	examples/demo.sh
 
-## test: every suite (Rust, C/C++ under valgrind and sanitizers, PHP, Python,
-## fuzz smoke) against ONE build: the release profile users get, with the
-## sandbox's server and test hooks. Plain `cargo test` (debug) also works.
-test: lint test-rust test-php test-python test-fuzz
+## test: every suite, then every install route (installs what it needs as root).
+##   The PHP, Python and C/C++ suites load the shipped library (the release
+##   archive's lib/, unpacked in target/shipped); the Rust tests and the sandbox
+##   are the release build with the `sandbox` feature. See README, Testing.
+test: lint test-rust test-php test-python test-fuzz test-dist
 
-# test-cpp and test-install are subsets of test-rust (tests/c_abi.rs), for
-# running one part alone; `make test` runs them once, through test-rust.
-.PHONY: test-cpp test-install
-
-## test-cpp: include/justclick.hpp (C++17 under valgrind, C++20 under
-## ASan/UBSan) and the C++ example
-test-cpp:
-	$(CARGO) test --features sandbox --test c_abi cpp_
-
-## test-install: make install, then programs built with pkg-config, shared
-## and --static (libjustclick.a only, run under valgrind)
-test-install:
-	$(CARGO) test --features sandbox --test c_abi make_install
-
-lint:
+## lint: cargo fmt --check and clippy -D warnings
+lint: | deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --features sandbox -- -D warnings
 
-# The library and the sandbox binary in target/release; the Rust tests reuse
-# them, the PHP and Python suites load them.
-test-build:
+## test-build: the release build with the sandbox feature (the sandbox binary,
+##   the Rust tests' library, the test hooks of the panic tests)
+test-build: | deps
 	$(CARGO) build --release --features sandbox
 
-test-rust: test-build
-	$(CARGO) test --release --features sandbox
+## shipped: `make dist`, then the archive unpacked in target/shipped/
+shipped: dist | deps
+	rm -rf $(dir $(SHIPPED))
+	mkdir -p $(dir $(SHIPPED))
+	tar -xzf dist/$(DIST_NAME).tar.gz -C $(dir $(SHIPPED))
 
-test-php: test-build
-	examples/php/run-tests.sh
+## test-rust: cargo test (release, sandbox feature); the C/C++ programs it
+##   builds use the shipped headers, justclick.pc and library. The fault storm
+##   runs 10 s here (`make storm`: 60 s)
+test-rust: test-build shipped
+	JUSTCLICK_TEST_SHIPPED=$(SHIPPED) JUSTCLICK_STORM_SECONDS=10 $(CARGO) test --release --features sandbox
 
-test-python: test-build
-	examples/python/run-tests.sh
+## test-php: the PHPUnit suite (php-fpm included) against the shipped library
+test-php: test-build shipped
+	JUSTCLICK_TEST_LIB=$(SHIPPED)/lib/libjustclick.so examples/php/run-tests.sh
 
-test-fuzz:
+## test-python: the pytest suite against the shipped library
+test-python: test-build shipped
+	JUSTCLICK_TEST_LIB=$(SHIPPED)/lib/libjustclick.so examples/python/run-tests.sh
+
+## test-fuzz: every fuzz target briefly (ASan build of its own)
+test-fuzz: | deps
 	fuzz/smoke.sh
+
+## test-cpp: include/justclick.hpp (C++17 under valgrind, C++20 under
+##   ASan/UBSan) and the C++ example, against the shipped library
+test-cpp: test-build shipped
+	JUSTCLICK_TEST_SHIPPED=$(SHIPPED) $(CARGO) test --release --features sandbox --test c_abi cpp_
+
+## test-install: make install from source, then programs built with
+##   pkg-config, shared and --static (libjustclick.a only, under valgrind)
+test-install: test-build
+	$(CARGO) test --release --features sandbox --test c_abi make_install
+
+## storm: the fault storm for 60 s (16 threads, one client; see README)
+storm: test-build
+	JUSTCLICK_STORM_SECONDS=60 $(CARGO) test --release --features sandbox --test storm -- --nocapture
 
 ## header: regenerate include/justclick.h and include/justclick_php.h
 header:
@@ -73,22 +97,21 @@ header:
 
 ## install: library, headers (C and C++) and justclick.pc under $(PREFIX)
 ##   make install PREFIX=/opt/justclick   (PROFILE=debug FEATURES=sandbox for tests)
-## justclick.pc's Libs.private (for `pkg-config --static`) is what rustc says
-## a staticlib of this crate needs on this machine (--print native-static-libs).
+# justclick.pc's Libs.private (for `pkg-config --static`) is what rustc says
+# a Rust staticlib needs on this machine (--print native-static-libs, asked
+# of an empty crate: the crate adds no native library, see packaging/common.sh),
+# so the staticlib cargo already built is installed without compiling again.
 CARGO_FEATURES = $(if $(FEATURES),--features $(FEATURES))
-NATIVE_LIBS    = target/$(PROFILE)/native-static-libs.txt
 install:
 	$(CARGO) build $(PROFILE_FLAG) --lib $(CARGO_FEATURES)
-	$(CARGO) rustc $(PROFILE_FLAG) --lib $(CARGO_FEATURES) --crate-type staticlib -- --print native-static-libs 2> $(NATIVE_LIBS) || { cat $(NATIVE_LIBS) >&2; exit 1; }
-	@grep -q 'native-static-libs: ' $(NATIVE_LIBS) || { cat $(NATIVE_LIBS) >&2; echo "rustc printed no native-static-libs" >&2; exit 1; }
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 0755 target/$(PROFILE)/libjustclick.so $(DESTDIR)$(PREFIX)/lib/libjustclick.so.$(VERSION)
 	ln -sf libjustclick.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libjustclick.so.$(MAJOR)
 	ln -sf libjustclick.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libjustclick.so
 	install -m 0644 target/$(PROFILE)/libjustclick.a $(DESTDIR)$(PREFIX)/lib/libjustclick.a
 	install -m 0644 include/justclick.h include/justclick.hpp include/justclick_php.h $(DESTDIR)$(PREFIX)/include/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e "s|@LIBS_PRIVATE@|$$(sed -n 's/.*native-static-libs: //p' $(NATIVE_LIBS) | tail -1)|" \
+	libs=$$(bash -c '. packaging/common.sh && native_static_libs') && \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e "s|@LIBS_PRIVATE@|$$libs|" \
 	    justclick.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/justclick.pc
 	@echo "installed in $(DESTDIR)$(PREFIX); build with: cc app.c \$$(PKG_CONFIG_PATH=$(PREFIX)/lib/pkgconfig pkg-config --cflags --libs justclick)"
 	@echo "  (statically: pkg-config --static --libs, with the .so files out of the link path)"
@@ -102,12 +125,12 @@ bench:
 fuzz:
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} fuzz/run.sh
 
-## deps: the Debian packages the demo and the tests need (run as root)
+## deps: the Debian packages (apt as root) and PyPI tools (a venv in target/)
+##   the tests need; cheap when all is there
 deps:
-	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		curl gcc g++ make pkg-config php-cli php-curl php-fpm libfcgi-bin phpunit valgrind python3 python3-pytest
+	packaging/ensure-deps.sh test
 
+## clean: cargo clean
 clean:
 	$(CARGO) clean
 
@@ -127,16 +150,5 @@ wheel: dist
 	packaging/wheel.sh
 
 ## test-dist: every install route tested installed (archive, wheel, .debs, Composer); root
-test-dist: dist deb wheel
-	packaging/ensure-deps.sh test
-	$(CARGO) build --release --features sandbox
+test-dist: dist deb wheel test-build | deps
 	packaging/test-installed.sh
-
-# `make test` installs what it needs first (packaging/ensure-deps.sh: apt as
-# root, a pip venv under target/) and ends with the installed routes.
-test: test-dist
-lint test-rust test-php test-python test-fuzz: | test-deps
-test-deps:
-	packaging/ensure-deps.sh test
-
-.PHONY: dist deb wheel test-dist test-deps

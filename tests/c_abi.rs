@@ -19,18 +19,26 @@ fn c_source(name: &str) -> PathBuf {
     repo().join("tests/c").join(name)
 }
 
-/// Builds tests/c/<name>.c with the shared helpers.
+/// Builds tests/c/<name>.c with the shared helpers, against the library
+/// under test (tests/c/hooks.c: against this build, which has the hooks).
 fn c_test(name: &str, sanitize: bool) -> PathBuf {
     let out = if sanitize {
         format!("{name}-asan")
     } else {
         name.to_owned()
     };
-    compile(
+    let against = if name == "hooks" {
+        Against::TestBuild
+    } else {
+        Against::UnderTest
+    };
+    compile_against(
+        against,
         &out,
         &[c_source(&format!("{name}.c")), c_source("jc_test.c")],
         Lang::C,
         sanitize,
+        &[],
     )
 }
 
@@ -77,6 +85,57 @@ fn api_under_valgrind() {
 #[test]
 fn api_with_sanitizers() {
     run_c_test("api", true, &[], 150);
+}
+
+/// The C programs load the library under test: the shipped archive's
+/// `lib/libjustclick.so.0` when `make test` names one, else this build's
+/// (the hooks program always this build's).
+#[test]
+fn c_programs_load_the_library_under_test() {
+    require_tool("ldd", "libc-bin");
+    let loaded = |exe: &Path| -> PathBuf {
+        let out = Command::new("ldd").arg(exe).output().expect("ldd runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let line = text
+            .lines()
+            .find(|l| l.contains("libjustclick.so.0"))
+            .unwrap_or_else(|| panic!("{} does not load libjustclick:\n{text}", exe.display()));
+        let path = line
+            .split("=>")
+            .nth(1)
+            .unwrap()
+            .split(" (")
+            .next()
+            .unwrap()
+            .trim();
+        std::fs::canonicalize(path).unwrap()
+    };
+    let real = |dir: PathBuf| std::fs::canonicalize(dir.join("libjustclick.so.0")).unwrap();
+    assert_eq!(loaded(&c_test("api", false)), real(lib_dir()));
+    assert_eq!(
+        loaded(&c_test("hooks", false)),
+        real(cdylib().to_path_buf())
+    );
+    if let Some(dir) = shipped() {
+        assert_eq!(real(lib_dir()), real(dir.join("lib")));
+        assert_ne!(
+            real(lib_dir()),
+            real(cdylib().to_path_buf()),
+            "the shipped library is a build of its own"
+        );
+    }
+}
+
+/// The panic guard through the test build's hooks (the shipped library
+/// has none, see tests/c/hooks.c).
+#[test]
+fn hooks_under_valgrind() {
+    run_c_test("hooks", false, &[], 8);
+}
+
+#[test]
+fn hooks_with_sanitizers() {
+    run_c_test("hooks", true, &[], 8);
 }
 
 #[test]

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The PHP suite (`make test-php` runs it after `cargo build --release --features
-# sandbox`): starts target/release/justclick-sandbox on a free loopback port,
-# then runs the PHPUnit tests in examples/php/tests against
-# target/release/libjustclick.so, the build users install and the benchmark
-# measures. JUSTCLICK_TEST_PROFILE=debug tests a `cargo build --features
-# sandbox` instead. Extra arguments go to phpunit (e.g. --filter Memory).
-# JUSTCLICK_TEST_PRINT_PATHS=1 prints the library and sandbox it would use and
-# exits (tests/suites.rs checks the defaults).
+# The PHP suite: starts target/release/justclick-sandbox on a free loopback
+# port, then runs the PHPUnit tests in examples/php/tests against the library
+# JUSTCLICK_TEST_LIB names: `make test` (and `make test-php`) set it to the
+# release archive's lib/libjustclick.so, the bytes users install; without it,
+# target/release/libjustclick.so. The panic test needs the jc_test_panic hook
+# that only the `--features sandbox` build has: it loads
+# target/release/libjustclick.so (JUSTCLICK_HOOKS_LIB). JUSTCLICK_TEST_PROFILE=debug
+# uses a `cargo build --features sandbox` instead of the release build.
+# Extra arguments go to phpunit (e.g. --filter Memory).
+# JUSTCLICK_TEST_PRINT_PATHS=1 prints the libraries and sandbox it would use
+# and exits (tests/suites.rs checks them).
 #
 # Needs the Debian packages php-cli, phpunit, php-fpm and libfcgi-bin; a
 # missing one fails the suite with its name.
@@ -51,16 +54,19 @@ debug) BUILD="cargo build --features sandbox" ;;
 *) fail "JUSTCLICK_TEST_PROFILE must be release or debug, not '$PROFILE'" ;;
 esac
 LIB="${JUSTCLICK_TEST_LIB:-$ROOT/target/$PROFILE/libjustclick.so}"
+HOOKS="$ROOT/target/$PROFILE/libjustclick.so"
 SANDBOX="${JUSTCLICK_TEST_SANDBOX_BIN:-$ROOT/target/$PROFILE/justclick-sandbox}"
 if [ -n "${JUSTCLICK_TEST_PRINT_PATHS:-}" ]; then
     echo "library $LIB"
+    echo "hooks $HOOKS"
     echo "sandbox $SANDBOX"
     exit 0
 fi
-[ -f "$LIB" ] || fail "$LIB not found: run '$BUILD' first (make test-php does)"
+[ -f "$LIB" ] || fail "$LIB not found: run '$BUILD' first, or 'make dist' for the archive's (make test-php does)"
+[ -f "$HOOKS" ] || fail "$HOOKS not found: run '$BUILD' first (make test-php does)"
 [ -x "$SANDBOX" ] || fail "$SANDBOX not found: run '$BUILD' first (make test-php does)"
-php -r 'try { FFI::cdef("unsigned int jc_test_panic(char **);", $argv[1]); } catch (FFI\Exception $e) { exit(1); }' "$LIB" ||
-    fail "$LIB was built without --features sandbox (jc_test_panic missing): run '$BUILD'"
+php -r 'try { FFI::cdef("unsigned int jc_test_panic(char **);", $argv[1]); } catch (FFI\Exception $e) { exit(1); }' "$HOOKS" ||
+    fail "$HOOKS was built without --features sandbox (jc_test_panic missing): run '$BUILD'"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/justclick-php-tests.XXXXXX")
 SANDBOX_PID=""
@@ -91,6 +97,7 @@ done
 [ -n "$URL" ] || fail "the sandbox did not start: $(cat "$TMP/sandbox.err")"
 
 export JUSTCLICK_LIB="$LIB"
+export JUSTCLICK_HOOKS_LIB="$HOOKS"
 export JUSTCLICK_SANDBOX_BIN="$SANDBOX"
 export JUSTCLICK_TEST_BASE_URL="$URL"
 export JUSTCLICK_TEST_SECRET="$SECRET"
@@ -98,7 +105,7 @@ export JUSTCLICK_PHP_FPM="$FPM"
 export JUSTCLICK_CGI_FCGI
 JUSTCLICK_CGI_FCGI=$(command -v cgi-fcgi)
 
-echo "PHP suite: $(php -r 'echo PHP_VERSION;'), $(phpunit --version | head -n 1), $FPM, $LIB, sandbox $URL"
+echo "PHP suite: $(php -r 'echo PHP_VERSION;'), $(phpunit --version | head -n 1), $FPM, library $LIB (hooks: $HOOKS), sandbox $URL"
 start=$(date +%s)
 status=0
 phpunit --configuration "$ROOT/examples/php/tests/phpunit.xml" "$@" || status=$?

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The Python binding's tests (pytest) against the sandbox; `make test-python`
-# runs this after `cargo build --release --features sandbox`.
+# The Python binding's tests (pytest) against the sandbox.
 #
 #   examples/python/run-tests.sh [pytest arguments]
 #
-# Tests target/release (the build users install and the benchmark measures);
-# JUSTCLICK_TEST_PROFILE=debug tests a `cargo build --features sandbox`
-# instead. JUSTCLICK_TEST_PRINT_PATHS=1 prints the library and sandbox it
-# would use and exits (tests/suites.rs checks the defaults).
+# Tests the library JUSTCLICK_TEST_LIB names: `make test` (and `make
+# test-python`) set it to the release archive's lib/libjustclick.so, the bytes
+# users install; without it, target/release/libjustclick.so. The panic tests
+# need the test hooks of the `--features sandbox` build and load
+# target/release/libjustclick.so for them (JUSTCLICK_HOOKS_LIB).
+# JUSTCLICK_TEST_PROFILE=debug uses a `cargo build --features sandbox`
+# instead of the release build. JUSTCLICK_TEST_PRINT_PATHS=1 prints the
+# libraries and sandbox it would use and exits (tests/suites.rs checks them).
 #
 # Uses $PYTHON if set, else the first python3 (on PATH, then /usr/bin) that
 # has pytest. Fails, naming the package to install, when a tool is missing.
@@ -55,14 +58,16 @@ debug) build="cargo build --features sandbox" ;;
     exit 1
     ;;
 esac
-lib="$root/target/$profile/libjustclick.so"
+lib="${JUSTCLICK_TEST_LIB:-$root/target/$profile/libjustclick.so}"
+hooks="$root/target/$profile/libjustclick.so"
 sandbox="$root/target/$profile/justclick-sandbox"
 if [[ -n "${JUSTCLICK_TEST_PRINT_PATHS:-}" ]]; then
     echo "library $lib"
+    echo "hooks $hooks"
     echo "sandbox $sandbox"
     exit 0
 fi
-for f in "$lib" "$sandbox"; do
+for f in "$lib" "$hooks" "$sandbox"; do
     if [[ ! -f "$f" ]]; then
         echo "run-tests.sh: $f is missing: run '$build' first (or 'make test-python')" >&2
         exit 1
@@ -70,7 +75,8 @@ for f in "$lib" "$sandbox"; do
 done
 
 export JUSTCLICK_LIB="$lib"
+export JUSTCLICK_HOOKS_LIB="$hooks"
 export JUSTCLICK_SANDBOX="$sandbox"
 export PYTHONDONTWRITEBYTECODE=1 # leave no __pycache__ in the work tree
-echo "python tests: $("$python" --version 2>&1), pytest $("$python" -c 'import pytest; print(pytest.__version__)'), $lib"
+echo "python tests: $("$python" --version 2>&1), pytest $("$python" -c 'import pytest; print(pytest.__version__)'), library $lib (hooks: $hooks)"
 exec "$python" -m pytest -q -p no:cacheprovider "$@" examples/python/tests

@@ -1,9 +1,16 @@
 //! Building and running C/C++ programs against the library from `cargo test`.
 //!
-//! `cargo test` does not rebuild the cdylib, so [`cdylib`] runs `cargo build`
-//! (same profile and features as the tests, so nothing is compiled twice)
-//! and links `libjustclick.so.0` in a private directory: the SONAME is what
-//! the loader looks for, and build.rs must not write outside OUT_DIR.
+//! The library under test is the shipped one when `JUSTCLICK_TEST_SHIPPED`
+//! names an unpacked release archive (`make test` sets it): programs are
+//! compiled with the archive's headers, linked with the flags of its
+//! `justclick.pc` and load its `lib/libjustclick.so.0`. Otherwise (plain
+//! `cargo test`) they use this build's cdylib: `cargo test` does not rebuild
+//! it, so [`cdylib`] runs `cargo build` (same profile and features as the
+//! tests, so nothing is compiled twice) and links `libjustclick.so.0` in a
+//! private directory: the SONAME is what the loader looks for, and build.rs
+//! must not write outside OUT_DIR. Programs that call the test hooks
+//! (`jc_test_panic`), which the shipped library does not have, always use
+//! this build ([`Against::TestBuild`]).
 //! A missing compiler or valgrind fails the test and names the Debian
 //! package; nothing is skipped.
 #![allow(dead_code)]
@@ -90,6 +97,47 @@ pub fn cargo_build_lib() -> Output {
     out
 }
 
+/// The unpacked release archive under test (`JUSTCLICK_TEST_SHIPPED`), if
+/// any; a path that is not one fails the test.
+pub fn shipped() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(std::env::var_os("JUSTCLICK_TEST_SHIPPED")?);
+        for f in [
+            "lib/libjustclick.so.0",
+            "lib/pkgconfig/justclick.pc",
+            "include/justclick.h",
+            "include/justclick.hpp",
+        ] {
+            assert!(
+                dir.join(f).exists(),
+                "JUSTCLICK_TEST_SHIPPED={}: no {f} (not an unpacked release archive; `make dist` makes one)",
+                dir.display()
+            );
+        }
+        Some(dir)
+    })
+    .as_deref()
+}
+
+/// Which library a test program is built against.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Against {
+    /// The shipped archive when `make test` names one, else this build.
+    UnderTest,
+    /// This build (with the `sandbox` feature's test hooks), always.
+    TestBuild,
+}
+
+/// The directory holding `libjustclick.so.0` of the library under test:
+/// the archive's `lib/`, or this build's cdylib.
+pub fn lib_dir() -> PathBuf {
+    match shipped() {
+        Some(dir) => dir.join("lib"),
+        None => cdylib().to_path_buf(),
+    }
+}
+
 /// Builds the cdylib and returns the directory to link against and load
 /// from (holds libjustclick.so and libjustclick.so.0).
 pub fn cdylib() -> &'static Path {
@@ -139,6 +187,55 @@ pub fn compile_with(
     sanitize: bool,
     extra: &[&str],
 ) -> PathBuf {
+    compile_against(Against::UnderTest, out_name, sources, lang, sanitize, extra)
+}
+
+/// The compiler and linker arguments for the library `against`: the
+/// archive's `justclick.pc` (through pkg-config) plus an rpath to its
+/// `lib/`, or this build's headers and cdylib.
+fn library_flags(against: Against) -> Vec<String> {
+    match (against, shipped()) {
+        (Against::UnderTest, Some(dir)) => {
+            require_tool("pkg-config", "pkg-config");
+            let out = Command::new("pkg-config")
+                .env("PKG_CONFIG_PATH", dir.join("lib/pkgconfig"))
+                .args(["--cflags", "--libs", "justclick"])
+                .output()
+                .expect("pkg-config runs");
+            assert!(
+                out.status.success(),
+                "pkg-config of the shipped justclick.pc failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let mut flags: Vec<String> = String::from_utf8(out.stdout)
+                .unwrap()
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect();
+            flags.push(format!("-Wl,-rpath,{}", dir.join("lib").display()));
+            flags
+        }
+        _ => {
+            let lib = cdylib();
+            vec![
+                format!("-I{}", repo().join("include").display()),
+                format!("-L{}", lib.display()),
+                "-ljustclick".to_owned(),
+                format!("-Wl,-rpath,{}", lib.display()),
+            ]
+        }
+    }
+}
+
+/// [`compile_with`] against a chosen library.
+pub fn compile_against(
+    against: Against,
+    out_name: &str,
+    sources: &[PathBuf],
+    lang: Lang,
+    sanitize: bool,
+    extra: &[&str],
+) -> PathBuf {
     let (compiler, std_flag, package) = match lang {
         Lang::C => (
             std::env::var("CC").unwrap_or_else(|_| "cc".into()),
@@ -152,7 +249,7 @@ pub fn compile_with(
         ),
     };
     require_tool(&compiler, package);
-    let lib = cdylib();
+    let library = library_flags(against);
     let out_dir = profile_dir().join("c-tests");
     std::fs::create_dir_all(&out_dir).unwrap();
     let exe = out_dir.join(out_name);
@@ -166,8 +263,7 @@ pub fn compile_with(
         "-g",
         "-O1",
         "-pthread",
-    ])
-    .arg(format!("-I{}", repo().join("include").display()));
+    ]);
     if sanitize {
         cmd.args([
             "-fsanitize=address,undefined",
@@ -176,12 +272,15 @@ pub fn compile_with(
         ]);
     }
     cmd.args(extra);
-    cmd.args(sources)
+    // Cflags before the sources, libraries after them.
+    let (cflags, libs): (Vec<&String>, Vec<&String>) = library
+        .iter()
+        .partition(|f| f.starts_with("-I") || f.starts_with("-D"));
+    cmd.args(cflags)
+        .args(sources)
         .arg("-o")
         .arg(&exe)
-        .arg(format!("-L{}", lib.display()))
-        .arg("-ljustclick")
-        .arg(format!("-Wl,-rpath,{}", lib.display()));
+        .args(libs);
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("cannot run {compiler}: {e}"));

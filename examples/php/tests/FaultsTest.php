@@ -157,9 +157,10 @@ final class FaultsTest extends TestCase
 
     public function testPanicInsideTheLibraryIsPanicException(): void
     {
-        // jc_test_panic (built with --features sandbox only) panics inside
-        // libjustclick's boundary; its document becomes PanicException.
-        $ffi = FFI::cdef('typedef uint32_t jc_status; jc_status jc_test_panic(char **out_json); void jc_string_free(char *s);', Sandbox::lib());
+        // jc_test_panic (built with --features sandbox only, so not in the
+        // shipped library under test) panics inside libjustclick's
+        // boundary; its document becomes PanicException.
+        $ffi = FFI::cdef('typedef uint32_t jc_status; jc_status jc_test_panic(char **out_json); void jc_string_free(char *s);', Sandbox::hooksLib());
         $out = $ffi->new('char*');
         $status = $ffi->jc_test_panic(FFI::addr($out));
         self::assertSame(9, $status);

@@ -1,7 +1,8 @@
 """Fixtures: the justclick-sandbox binary on an ephemeral loopback port, and
-clients pointed at it. Run through examples/python/run-tests.sh (which sets
-JUSTCLICK_LIB and JUSTCLICK_SANDBOX to the release build made with
-`cargo build --release --features sandbox`, the one users install).
+clients pointed at it. Run through examples/python/run-tests.sh, which sets
+JUSTCLICK_LIB to the library under test (the release archive's under `make
+test`), JUSTCLICK_HOOKS_LIB to the `--features sandbox` build (its test hooks,
+for the panic tests only) and JUSTCLICK_SANDBOX to the sandbox binary.
 """
 
 import json
@@ -22,13 +23,16 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent.parent
 sys.path.insert(0, str(HERE.parent))
 
-# The release library built with the sandbox feature (and its jc_test_panic
-# hook), unless JUSTCLICK_LIB names another. Copied out of the repository
-# (packaging/test-installed.sh runs the suite against the installed wheel),
-# there is none: the binding finds its own.
+# The release library built with the sandbox feature, unless JUSTCLICK_LIB
+# names another. Copied out of the repository (packaging/test-installed.sh
+# runs the suite against the installed wheel), there is none: the binding
+# finds its own.
 _BUILT = REPO / "target" / os.environ.get("JUSTCLICK_TEST_PROFILE", "release") / "libjustclick.so"
 if _BUILT.is_file():
     os.environ.setdefault("JUSTCLICK_LIB", str(_BUILT))
+# The build with the test hooks (jc_test_panic, SandboxPanic in batches),
+# which the shipped library does not have.
+HOOKS_LIB = Path(os.environ.get("JUSTCLICK_HOOKS_LIB") or _BUILT)
 
 import justclick  # noqa: E402
 
@@ -124,10 +128,10 @@ class Sandbox:
     def stats(self):
         return self.admin("GET", "/__sandbox/stats")
 
-    def client(self, **options):
+    def client(self, lib=None, **options):
         opts = {"base_url": self.url, "proxy": "", "timeout_ms": 10000}
         opts.update(options)
-        return justclick.Client(LOGIN, SECRET, opts)
+        return justclick.Client(LOGIN, SECRET, opts, lib=lib)
 
 
 @pytest.fixture(scope="session")
@@ -180,3 +184,17 @@ def client(sandbox):
 def assert_no_secret(*texts):
     for t in texts:
         assert SECRET not in str(t) and SECRET not in repr(t)
+
+
+@pytest.fixture
+def hooks_lib():
+    """The path of the library with the test hooks; fails (never skips) when
+    it is missing or lacks them."""
+    import ctypes
+    if not HOOKS_LIB.is_file():
+        pytest.fail(f"{HOOKS_LIB} is missing: run `cargo build --release --features sandbox`",
+                    pytrace=False)
+    if not hasattr(ctypes.CDLL(str(HOOKS_LIB)), "jc_test_panic"):
+        pytest.fail(f"{HOOKS_LIB} was built without the sandbox feature (no jc_test_panic)",
+                    pytrace=False)
+    return str(HOOKS_LIB)

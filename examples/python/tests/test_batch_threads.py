@@ -182,11 +182,10 @@ def test_batch_timeout_leaves_unstarted_calls_unsent(start_sandbox):
         sb.client(batch_timeout_ms=0)
 
 
-def test_a_panicking_batch_call_is_a_panic_error_in_its_slot(client):
-    # SandboxPanic: a sandbox-feature test hook that panics after sending.
-    lib = justclick._load(None)
-    if not hasattr(lib.dll, "jc_test_panic"):
-        pytest.fail(f"{lib.path} was built without the sandbox feature")
-    results = client.call_batch([("SandboxEcho", {"i": 0}), ("SandboxPanic", {"i": 1})])
+def test_a_panicking_batch_call_is_a_panic_error_in_its_slot(sandbox, hooks_lib):
+    # SandboxPanic: a sandbox-feature test hook that panics after sending
+    # (the build with the hooks, not the shipped library).
+    with sandbox.client(lib=hooks_lib) as client:
+        results = client.call_batch([("SandboxEcho", {"i": 0}), ("SandboxPanic", {"i": 1})])
     assert results[0] == {"i": "0"}
     assert isinstance(results[1], justclick.PanicError) and results[1].status == "panic"

@@ -201,12 +201,10 @@ def test_every_function_has_a_signature():
     assert lib.jc_string_free.argtypes == [ctypes.c_void_p]
 
 
-def test_panic_becomes_panic_error():
-    # jc_test_panic exists only in the sandbox-feature build (not in the header).
-    lib = justclick._load(None)
-    if not hasattr(lib.dll, "jc_test_panic"):
-        pytest.fail(f"{lib.path} was built without the sandbox feature: "
-                    "run `cargo build --features sandbox`")
+def test_panic_becomes_panic_error(hooks_lib):
+    # jc_test_panic exists only in the sandbox-feature build (not in the
+    # header, not in the shipped library under test).
+    lib = justclick._load(hooks_lib)
     fn = lib.dll.jc_test_panic
     fn.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
     fn.restype = ctypes.c_uint32

@@ -61,10 +61,26 @@ final class Sandbox
         return $bin;
     }
 
-    /** The library under test (run-tests.sh sets JUSTCLICK_LIB; default the release build). */
+    /**
+     * The library under test (run-tests.sh sets JUSTCLICK_LIB: the release
+     * archive's under `make test`; default the release build).
+     */
     public static function lib(): string
     {
         $lib = getenv('JUSTCLICK_LIB') ?: dirname(__DIR__, 4) . '/target/release/libjustclick.so';
+        if (!is_file($lib)) {
+            throw new RuntimeException("$lib not found: run `cargo build --release --features sandbox`");
+        }
+        return $lib;
+    }
+
+    /**
+     * The test build with the jc_test_panic hook (run-tests.sh sets
+     * JUSTCLICK_HOOKS_LIB), which the shipped library under test lacks.
+     */
+    public static function hooksLib(): string
+    {
+        $lib = getenv('JUSTCLICK_HOOKS_LIB') ?: dirname(__DIR__, 4) . '/target/release/libjustclick.so';
         if (!is_file($lib)) {
             throw new RuntimeException("$lib not found: run `cargo build --release --features sandbox`");
         }
