@@ -9,6 +9,7 @@ use serde::de;
 use crate::encode::{is_plain, PairWriter, Params, Value};
 use crate::endpoints::{api_enum, quote};
 use crate::error::{invalid, Error, Result};
+use crate::plain_json;
 
 api_enum!(
     /// `good_post_service`: who delivers a physical product.
@@ -610,11 +611,11 @@ impl<'de> de::Visitor<'de> for &mut GoodReader {
 /// produces for these tokens, set through the same setters.
 fn read_plain(json: &str) -> Option<Good> {
     let b = json.as_bytes();
-    let mut i = skip_ws(b, 0);
+    let mut i = plain_json::skip_ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return None;
     }
-    i = skip_ws(b, i + 1);
+    i = plain_json::skip_ws(b, i + 1);
     let mut good = Good::default();
     let mut has_name = false;
     let mut seen = 0u64;
@@ -632,11 +633,13 @@ fn read_plain(json: &str) -> Option<Good> {
                 next
             }
             _ => {
-                let end = string_stop(b, i);
+                let end = plain_json::string_stop(b, i);
                 if b.get(end) != Some(&b'"') {
                     return None;
                 }
-                GOOD_FIELDS.iter().position(|f| f.as_bytes() == &b[i..end])?
+                GOOD_FIELDS
+                    .iter()
+                    .position(|f| f.as_bytes() == &b[i..end])?
             }
         };
         if seen & (1 << field) != 0 {
@@ -644,11 +647,11 @@ fn read_plain(json: &str) -> Option<Good> {
         }
         seen |= 1 << field;
         next = field + 1;
-        i = skip_ws(b, i + GOOD_FIELDS[field].len() + 1);
+        i = plain_json::skip_ws(b, i + GOOD_FIELDS[field].len() + 1);
         if b.get(i) != Some(&b':') {
             return None;
         }
-        let (value, end) = plain_value(json, skip_ws(b, i + 1))?;
+        let (value, end) = plain_value(json, plain_json::skip_ws(b, i + 1))?;
         if field == 0 {
             if !matches!(value, Value::Null) {
                 good.good_name = String::from_value("good_name", value).ok()?;
@@ -657,22 +660,14 @@ fn read_plain(json: &str) -> Option<Good> {
         } else {
             good.set(field, value).ok()?;
         }
-        i = skip_ws(b, end);
+        i = plain_json::skip_ws(b, end);
         match b.get(i) {
-            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b',') => i = plain_json::skip_ws(b, i + 1),
             Some(b'}') => break,
             _ => return None,
         }
     }
-    (has_name && skip_ws(b, i + 1) == b.len()).then_some(good)
-}
-
-/// Past JSON's whitespace from `i`.
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while let Some(b' ' | b'\n' | b'\t' | b'\r') = b.get(i) {
-        i += 1;
-    }
-    i
+    (has_name && plain_json::skip_ws(b, i + 1) == b.len()).then_some(good)
 }
 
 /// The value token at `i` and where it ends, for the tokens [`read_plain`]
@@ -681,7 +676,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 fn plain_value(json: &str, i: usize) -> Option<(Value, usize)> {
     let b = json.as_bytes();
     match *b.get(i)? {
-        b'"' => plain_string(json, i + 1).map(|(s, end)| (Value::Str(s), end)),
+        b'"' => plain_json::string(json, i + 1).map(|(s, end)| (Value::Str(s), end)),
         b'0'..=b'9' => {
             let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
             let end = i + digits;
@@ -699,81 +694,6 @@ fn plain_value(json: &str, i: usize) -> Option<(Value, usize)> {
         b'n' if b[i..].starts_with(b"null") => Some((Value::Null, i + 4)),
         _ => None,
     }
-}
-
-/// The JSON string whose text starts at `start` (after its quote), decoded,
-/// and the index after its closing quote. `None` for a control byte, an
-/// unknown escape, a `\u` escape of a surrogate (serde pairs or refuses
-/// those) or an unterminated string.
-fn plain_string(json: &str, start: usize) -> Option<(String, usize)> {
-    let b = json.as_bytes();
-    let mut s = String::new();
-    let mut run = start;
-    loop {
-        let stop = string_stop(b, run);
-        match b.get(stop)? {
-            b'"' if run == start => return Some((json[start..stop].to_owned(), stop + 1)),
-            b'"' => {
-                s.push_str(&json[run..stop]);
-                return Some((s, stop + 1));
-            }
-            b'\\' => s.push_str(&json[run..stop]),
-            _ => return None,
-        }
-        let (c, len) = match *b.get(stop + 1)? {
-            b'"' => ('"', 2),
-            b'\\' => ('\\', 2),
-            b'/' => ('/', 2),
-            b'b' => ('\u{8}', 2),
-            b'f' => ('\u{c}', 2),
-            b'n' => ('\n', 2),
-            b'r' => ('\r', 2),
-            b't' => ('\t', 2),
-            b'u' => {
-                let hex = b.get(stop + 2..stop + 6)?;
-                if !hex.iter().all(u8::is_ascii_hexdigit) {
-                    return None;
-                }
-                let code = hex
-                    .iter()
-                    .fold(0, |n, &h| n * 16 + char::from(h).to_digit(16).unwrap_or(0));
-                (char::from_u32(code)?, 6)
-            }
-            _ => return None,
-        };
-        s.push(c);
-        run = stop + len;
-    }
-}
-
-/// The first index from `i` of a byte that ends plain string text: `"`,
-/// `\\`, a control byte (which JSON does not allow there), or the end.
-/// Eight bytes at a time, as serde_json scans (the bytes of a good are
-/// mostly string contents).
-fn string_stop(b: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = u64::MAX / 255;
-    while let Some(eight) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
-        let quote = x ^ (ONES * u64::from(b'"'));
-        let backslash = x ^ (ONES * u64::from(b'\\'));
-        // The classic zero-byte test per kind; the lowest flagged byte is
-        // always a real one.
-        let control = x.wrapping_sub(ONES * 0x20) & !x;
-        let quote = quote.wrapping_sub(ONES) & !quote;
-        let backslash = backslash.wrapping_sub(ONES) & !backslash;
-        let hits = (control | quote | backslash) & (ONES << 7);
-        if hits != 0 {
-            return i + (hits.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&c) = b.get(i) {
-        if c == b'"' || c == b'\\' || c < 0x20 {
-            break;
-        }
-        i += 1;
-    }
-    i
 }
 
 fn unknown_field(key: &str) -> Error {
@@ -1027,7 +947,8 @@ mod tests {
         let alphabet: Vec<char> = "\"\\{}[],: \n\t\r\u{1}0123456789.eE-+tfnrul/xa_é😀"
             .chars()
             .collect();
-        let small = r#"{ "good_name" : "a\"\u0041" , "good_sum":5,"good_publish":true,"good_title":null }"#;
+        let small =
+            r#"{ "good_name" : "a\"\u0041" , "good_sum":5,"good_publish":true,"good_title":null }"#;
         let mut x = 0x2545_f491_u32;
         let mut rand = |n: usize| {
             x ^= x << 13;
