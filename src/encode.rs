@@ -384,20 +384,22 @@ pub fn encode_lenient(params: &Params) -> String {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// PHP `urlencode` of every byte value: the encoded bytes (padded to 4) and
-/// how many of them count.
-const URLENCODED: [([u8; 4], u8); 256] = {
-    let mut t = [([0u8; 4], 0u8); 256];
+/// PHP `urlencode` of every byte value, as a little-endian `u32`: the
+/// encoded bytes (padded to 3) in the low bytes and how many of them count
+/// in the top byte, so one load and one 4-byte store write any byte.
+const URLENCODED: [u32; 256] = {
+    let mut t = [0u32; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        t[b] = if c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'-' {
-            ([c, 0, 0, 0], 1)
+        let (bytes, len) = if c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'-' {
+            ([c, 0, 0], 1)
         } else if c == b' ' {
-            ([b'+', 0, 0, 0], 1)
+            ([b'+', 0, 0], 1)
         } else {
-            ([b'%', HEX[(c >> 4) as usize], HEX[(c & 15) as usize], 0], 3)
+            ([b'%', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]], 3)
         };
+        t[b] = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], len]);
         b += 1;
     }
     t
@@ -410,8 +412,8 @@ const UNRESERVED: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
-        let (bytes, len) = URLENCODED[b];
-        t[b] = len == 1 && bytes[0] == b as u8;
+        let [c, _, _, len] = URLENCODED[b].to_le_bytes();
+        t[b] = len == 1 && c == b as u8;
         b += 1;
     }
     t
@@ -419,6 +421,20 @@ const UNRESERVED: [bool; 256] = {
 
 fn unreserved(b: u8) -> bool {
     UNRESERVED[b as usize]
+}
+
+/// Whether `urlencode(name)` is `name` itself: the fixed field names a
+/// [`PairWriter`] copies without encoding them (checked when compiling).
+pub(crate) const fn is_plain(name: &str) -> bool {
+    let b = name.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !UNRESERVED[b[i] as usize] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Percent-encodes `s` the way PHP's `urlencode` does (and so
@@ -434,15 +450,31 @@ pub(crate) fn urlencode_into(s: &[u8], out: &mut Vec<u8>) {
         return;
     }
     // Size once (3 bytes per input byte, +1 so every copy can be 4 bytes),
-    // then copy table entries without a capacity check per byte.
+    // then copy table entries. Eight bytes write at most 3 * 7 + 4 = 25
+    // from where they start, so a window of 25 bounds-checked once lets
+    // the compiler drop the check of each copy (the per-byte checks cost
+    // as much as the copies did); the few bytes after the last full eight
+    // are copied one by one.
     let start = out.len();
     out.resize(start + rest.len() * 3 + 1, 0);
     let dst = &mut out[start..];
     let mut j = 0;
-    for &b in rest {
-        let (bytes, len) = URLENCODED[b as usize];
-        dst[j..j + 4].copy_from_slice(&bytes);
-        j += len as usize;
+    let mut eights = rest.chunks_exact(8);
+    for eight in &mut eights {
+        let window: &mut [u8; 25] = (&mut dst[j..j + 25]).try_into().expect("25 bytes");
+        let mut k = 0;
+        for &b in eight {
+            let e = URLENCODED[b as usize];
+            window[k..k + 4].copy_from_slice(&e.to_le_bytes());
+            // `& 3` (the count is 1 or 3) keeps k provably below 22.
+            k += (e >> 24 & 3) as usize;
+        }
+        j += k;
+    }
+    for &b in eights.remainder() {
+        let e = URLENCODED[b as usize];
+        dst[j..j + 4].copy_from_slice(&e.to_le_bytes());
+        j += (e >> 24) as usize;
     }
     out.truncate(start + j);
 }
@@ -476,29 +508,32 @@ impl<'a> PairWriter<'a> {
         self.pairs += 1;
     }
 
-    /// A top-level pair with a name known to be valid (a fixed API field).
-    pub(crate) fn text(&mut self, name: &str, value: &str) {
+    /// Starts a top-level pair whose name is a fixed API field: valid, and
+    /// [`is_plain`], so it is copied as it is instead of encoded.
+    fn name(&mut self, name: &str) {
+        debug_assert!(is_plain(name), "{name}");
         self.separator();
-        urlencode_into(name.as_bytes(), self.out);
+        self.out.extend_from_slice(name.as_bytes());
         self.out.push(b'=');
+    }
+
+    /// A top-level pair with a fixed, plain name (see [`is_plain`]).
+    pub(crate) fn text(&mut self, name: &str, value: &str) {
+        self.name(name);
         urlencode_into(value.as_bytes(), self.out);
     }
 
-    /// A top-level integer pair with a known-valid name.
+    /// A top-level integer pair with a fixed, plain name.
     pub(crate) fn int(&mut self, name: &str, value: i64) {
-        self.separator();
-        urlencode_into(name.as_bytes(), self.out);
-        self.out.push(b'=');
+        self.name(name);
         self.out
             .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
     }
 
-    /// A top-level number pair with a known-valid name; `value` must be
+    /// A top-level number pair with a fixed, plain name; `value` must be
     /// finite (checked by the caller, who can name the field).
     pub(crate) fn float(&mut self, name: &str, value: f64) {
-        self.separator();
-        urlencode_into(name.as_bytes(), self.out);
-        self.out.push(b'=');
+        self.name(name);
         write_float(value, self.out);
     }
 
@@ -1143,6 +1178,50 @@ mod tests {
             .to_string()
             .contains("malformed JSON"));
         assert!(Params::from_json("\"x\"").is_err());
+    }
+
+    #[test]
+    fn urlencode_of_every_byte_at_every_offset() {
+        // The obvious byte-by-byte definition of PHP's urlencode.
+        fn reference(s: &[u8]) -> Vec<u8> {
+            let mut out = Vec::new();
+            for &b in s {
+                match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-' => out.push(b),
+                    b' ' => out.push(b'+'),
+                    _ => out.extend_from_slice(format!("%{b:02X}").as_bytes()),
+                }
+            }
+            out
+        }
+        // Lengths around the 8-byte steps, plain prefixes of every length,
+        // every byte value at every position of a step.
+        let mut x = 0x9e37_79b9_u32;
+        let mut inputs: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b; 3]).collect();
+        for len in 0..40 {
+            for plain in 0..=len.min(9) {
+                let mut s = vec![b'a'; plain];
+                s.extend((plain..len).map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    [b'x', b' ', 0xd0, 0x7f, b'%', (x >> 8) as u8][(x % 6) as usize]
+                }));
+                inputs.push(s);
+            }
+        }
+        for b in 0..=255u8 {
+            for at in 0..17 {
+                let mut s = vec![0xd1; 17];
+                s[at] = b;
+                inputs.push(s);
+            }
+        }
+        for s in inputs {
+            let mut out = b"k=".to_vec();
+            urlencode_into(&s, &mut out);
+            assert_eq!(&out[2..], reference(&s), "{s:?}");
+        }
     }
 
     #[test]

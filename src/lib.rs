@@ -32,6 +32,7 @@ mod guard;
 pub mod notify;
 mod options;
 pub mod php;
+mod plain_json;
 mod pool;
 mod response;
 mod sign;

@@ -8,6 +8,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::endpoints::quote;
 use crate::error::{Error, Result};
+use crate::plain_json;
 use crate::sign::{verify_response, Secret};
 use crate::transport::printable;
 
@@ -292,7 +293,19 @@ fn raw_kind(r: &RawValue) -> &'static str {
 }
 
 fn string_field(r: &RawValue, name: &str) -> Result<String> {
-    serde_json::from_str::<String>(r.get())
+    // PHP's json_encode writes every non-ASCII character as a \u escape, so
+    // a Russian error_text is mostly escapes, which cost far less decoded
+    // here than through a second serde parse of the raw value. Anything
+    // `plain_json` does not take (surrogate pairs, say) goes to serde.
+    let raw = r.get();
+    if raw.starts_with('"') {
+        if let Some((s, end)) = plain_json::string(raw, 1) {
+            if end == raw.len() {
+                return Ok(s);
+            }
+        }
+    }
+    serde_json::from_str::<String>(raw)
         .map_err(|e| Error::BadResponse(format!("response '{name}' is malformed: {e}")))
 }
 

@@ -1,10 +1,13 @@
 //! CPU per UpdateGood, counted by callgrind on the benchmark's CPU loops
-//! (examples/bench/cpu.rs): the < 100,000 instructions target holds on the
+//! (examples/bench/cpu.rs): the < 85,000 instructions target holds on the
 //! path C, PHP and Python call (`jc_update_good`: the good arrives as JSON),
 //! not only on the Rust one. Instruction counts, not timings: the same on a
 //! loaded machine. They describe the release build that users get; a debug
 //! build's counts mean nothing, so this runs with `cargo test --release`
-//! (as `make test` does).
+//! (as `make test` does). They do depend on the compiler (pinned in
+//! rust-toolchain.toml) and a little on the CPU, through the memcpy and
+//! memchr variants chosen at run time: the paths stay at least 10% below the
+//! target so that neither fails a green tree.
 
 mod common;
 
@@ -12,7 +15,7 @@ use std::process::Command;
 
 use common::c::{profile, profile_dir, repo, require_tool, without_test_env};
 
-const TARGET: f64 = 100_000.0;
+const TARGET: f64 = 85_000.0;
 
 /// Total instructions of `bench cpu VARIANT n` under callgrind.
 fn instructions(exe: &std::path::Path, variant: &str, n: u64) -> u64 {
@@ -57,7 +60,7 @@ fn per_call(exe: &std::path::Path, variant: &str) -> f64 {
     debug_assertions,
     ignore = "instruction counts describe the release build: cargo test --release --features sandbox"
 )]
-fn update_good_costs_under_100k_instructions_on_every_path() {
+fn update_good_costs_under_85k_instructions_on_every_path() {
     require_tool("valgrind", "valgrind");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
@@ -77,14 +80,18 @@ fn update_good_costs_under_100k_instructions_on_every_path() {
     let rust = per_call(&exe, "update_good");
     let ffi = per_call(&exe, "update_good_ffi");
     eprintln!("instructions per UpdateGood: Rust {rust:.0}, C ABI (from JSON) {ffi:.0}");
-    assert!(rust < TARGET, "Client::update_good: {rust:.0} instructions");
+    assert!(
+        rust < TARGET,
+        "Client::update_good: {rust:.0} instructions (target < {TARGET:.0})"
+    );
     assert!(
         ffi < TARGET,
-        "jc_update_good's path (Good::from_json + the rest): {ffi:.0} instructions"
+        "jc_update_good's path (Good::from_json + the rest): {ffi:.0} instructions (target < {TARGET:.0})"
     );
 }
 
-/// Reading the good field by field (the fast path above) reports exactly
+/// Reading the good field by field (serde's path, which reads every good the
+/// plain scan does not take, so every error) reports exactly
 /// what reading it into a JSON map first did: malformed JSON and duplicate
 /// keys anywhere win over field errors, the first field error in document
 /// order wins over later ones. (These held before the fast path too.)
