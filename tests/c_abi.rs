@@ -684,12 +684,12 @@ fn make_install_then_pkg_config_builds_c_and_cxx_programs_shared_and_static() {
 
 #[test]
 fn options_builder_under_valgrind() {
-    run_c_test("options", false, &[], 40);
+    run_c_test("options", false, &[], 70);
 }
 
 #[test]
 fn options_builder_with_sanitizers() {
-    run_c_test("options", true, &[], 40);
+    run_c_test("options", true, &[], 70);
 }
 
 /// Builds tests/c/cpp_api.cpp (include/justclick.hpp) as `std` with the

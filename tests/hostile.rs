@@ -2,11 +2,20 @@
 //! redirecting answers, from the sandbox's fault modes and from small
 //! scripted TCP servers for what the sandbox cannot produce.
 //!
-//! Each case must end with its documented error kind, within a bounded time
-//! (generous upper bounds only; timings never decide pass/fail otherwise),
-//! with bounded memory (a counting global allocator measures what the
-//! calling thread allocates), with nothing of a forged answer returned as
-//! data, and with the client still working afterwards.
+//! Each case must end with its documented error kind, with bounded memory
+//! (a counting global allocator measures what the calling thread
+//! allocates), with nothing of a forged answer returned as data, and with
+//! the client still working afterwards.
+//!
+//! No test reads a clock, so none can fail because the machine is slow.
+//! Bounded time is shown by construction instead: an answer that ends on
+//! its own ends with a kind other than `Timeout` under a [`GUARD`] timeout
+//! far above any load delay; an endless answer ends by the client hanging
+//! up, which the server reports (the sandbox's `hangups`, the scripted
+//! servers' own counters); and where the timeout is the subject, the
+//! server never ends the call, so only the client's timeout can. How long
+//! these cut-offs take is measured by the benchmark (`make bench`,
+//! `BENCH_ONLY=faults`), which prints and never fails.
 #![cfg(feature = "sandbox")]
 
 mod common;
@@ -19,7 +28,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use justclick::ffi::{self, jc_client, jc_status};
@@ -95,26 +104,16 @@ static ALLOC: Counting = Counting;
 struct Cost {
     peak: u64,
     total: u64,
-    elapsed: Duration,
 }
 
 fn measure<R>(f: impl FnOnce() -> R) -> (R, Cost) {
     let base = LIVE.with(Cell::get);
     PEAK.with(|p| p.set(base));
     let total0 = TOTAL.with(Cell::get);
-    let t = Instant::now();
     let r = f();
-    let elapsed = t.elapsed();
     let peak = (PEAK.with(Cell::get) - base).max(0) as u64;
     let total = TOTAL.with(Cell::get) - total0;
-    (
-        r,
-        Cost {
-            peak,
-            total,
-            elapsed,
-        },
-    )
+    (r, Cost { peak, total })
 }
 
 /// Net bytes still held that the calling thread allocated.
@@ -131,6 +130,16 @@ fn rss_bytes() -> u64 {
 }
 
 const MIB: u64 = 1 << 20;
+
+/// The overall timeout of calls that must end some other way: it only
+/// turns a hang into a failure (a `Timeout` then fails the kind checks).
+const GUARD: Duration = Duration::from_secs(60);
+const GUARD_MS: u64 = 60_000;
+
+/// Counts the connections whose client hung up on a scripted server.
+fn hung_up(counter: &AtomicUsize) {
+    counter.fetch_add(1, Ordering::SeqCst);
+}
 
 // ---------------------------------------------------------------------------
 // A scripted hostile server: accepts connections on an ephemeral loopback
@@ -370,7 +379,7 @@ fn every_endpoint(c: &Client) -> Vec<justclick::Result<Response>> {
 fn sandbox_signature_faults_on_every_endpoint_are_rejected_and_the_client_recovers() {
     let sb = sandbox();
     let c = client(&sb);
-    let ffi_c = ffi_client(&sb.base_url(), 10_000);
+    let ffi_c = ffi_client(&sb.base_url(), GUARD_MS);
     for (mode, needle) in [
         (Fault::WrongHash, "does not verify"),
         (Fault::MagicHash, "does not verify"),
@@ -455,8 +464,8 @@ fn forged_answers_from_a_hostile_server_are_never_data() {
         let body = bodies.get(case_of(req)).cloned().unwrap_or_default();
         put(s, &ok200(body.as_bytes()));
     });
-    let c = server.client(Duration::from_secs(5), MIB);
-    let ffi_c = ffi_client(&server.base_url(), 5_000);
+    let c = server.client(GUARD, MIB);
+    let ffi_c = ffi_client(&server.base_url(), GUARD_MS);
     for round in 0..3 {
         for i in 0..n {
             let e = call_case(&c, i).expect_err(&format!("case {i} was accepted"));
@@ -495,7 +504,7 @@ fn known_limits_of_the_md5_scheme_unsigned_result_and_whole_answer_replay() {
         let body = if case_of(req) == 0 { &g } else { &a };
         put(s, &ok200(body.as_bytes()));
     });
-    let c = server.client(Duration::from_secs(5), MIB);
+    let c = server.client(GUARD, MIB);
     // A complete earlier answer replayed to a different request verifies.
     let r = call_case(&c, 0).unwrap();
     assert_eq!(r.result.unwrap()["good_name"], "oplata");
@@ -504,20 +513,20 @@ fn known_limits_of_the_md5_scheme_unsigned_result_and_whole_answer_replay() {
     assert_eq!(r.result.unwrap()["good_name"], "ALTERED-BY-MITM");
 }
 
+/// Time is bounded without a clock: each 64 MiB answer must be cut by the
+/// client (the sandbox counts it as hung up on), so the client stopped
+/// reading near the limit instead of draining the body; how fast that is
+/// is row 8a of the benchmark.
 #[test]
 fn huge_bodies_cost_at_most_about_the_limit() {
     let sb = sandbox();
     fault(&sb, Fault::Huge);
     let mut o = options(&sb);
     o.max_response_bytes = MIB;
-    o.timeout = Duration::from_secs(20);
+    o.timeout = GUARD;
     let c = Client::new(LOGIN, SECRET, o).unwrap();
     let rss_before = rss_bytes();
-    let mut worst = Cost {
-        peak: 0,
-        total: 0,
-        elapsed: Duration::ZERO,
-    };
+    let mut worst = Cost { peak: 0, total: 0 };
     for _ in 0..10 {
         let (r, cost) = measure(|| c.delete_order("1111"));
         let e = r.unwrap_err();
@@ -525,23 +534,19 @@ fn huge_bodies_cost_at_most_about_the_limit() {
         assert!(e.to_string().contains("max_response_bytes"), "{e}");
         worst.peak = worst.peak.max(cost.peak);
         worst.total = worst.total.max(cost.total);
-        worst.elapsed = worst.elapsed.max(cost.elapsed);
     }
     let rss_growth = rss_bytes().saturating_sub(rss_before);
     eprintln!(
-        "huge body (64 MiB, limit 1 MiB) x10: peak {} KiB, allocated {} KiB per call, slowest {:?}, RSS growth {} KiB",
+        "huge body (64 MiB, limit 1 MiB) x10: peak {} KiB, allocated {} KiB per call, RSS growth {} KiB",
         worst.peak >> 10,
         worst.total >> 10,
-        worst.elapsed,
         rss_growth >> 10
     );
     assert!(worst.peak < 4 * MIB, "peak {} bytes", worst.peak);
     assert!(worst.total < 8 * MIB, "allocated {} bytes", worst.total);
-    assert!(
-        worst.elapsed < Duration::from_secs(15),
-        "{:?}",
-        worst.elapsed
-    );
+    wait_until("the client cutting all 10 huge answers short", || {
+        sb.stats().hangups == 10
+    });
     assert!(rss_growth < 48 * MIB, "RSS grew {rss_growth} bytes");
 
     // The default limit (8 MiB) holds as well.
@@ -550,21 +555,24 @@ fn huge_bodies_cost_at_most_about_the_limit() {
     let e = r.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BadResponse, "{e}");
     assert!(e.to_string().contains("8388608"), "{e}");
-    eprintln!(
-        "huge body, default limit: peak {} KiB, {:?}",
-        cost.peak >> 10,
-        cost.elapsed
-    );
+    eprintln!("huge body, default limit: peak {} KiB", cost.peak >> 10);
     assert!(
         cost.peak < 8 * MIB * 2 + 4 * MIB,
         "peak {} bytes",
         cost.peak
     );
+    wait_until("the client cutting the 11th huge answer short", || {
+        sb.stats().hangups == 11
+    });
 
     fault(&sb, Fault::None);
     c.get_bills("client@example.com", None).unwrap();
 }
 
+/// The two endless bodies (64 MiB, far more than socket buffers hold) must
+/// be cut by the client, which their server sees as a failed write; the
+/// others end on their own, so a `Timeout` under the guard would fail the
+/// kind checks.
 #[test]
 fn bodies_without_length_and_lying_lengths_are_bounded_too() {
     let limit: u64 = 64 * 1024;
@@ -574,6 +582,8 @@ fn bodies_without_length_and_lying_lengths_are_bounded_too() {
         b
     };
     let exact2 = exact.clone();
+    let cut = Arc::new(AtomicUsize::new(0));
+    let cut2 = cut.clone();
     let server = Hostile::start(move |s, req| {
         let fill = vec![b' '; 64 * 1024];
         match case_of(req) {
@@ -586,7 +596,7 @@ fn bodies_without_length_and_lying_lengths_are_bounded_too() {
                 );
                 for _ in 0..1024 {
                     if !put(s, &fill) {
-                        return;
+                        return hung_up(&cut2);
                     }
                 }
             }
@@ -598,7 +608,7 @@ fn bodies_without_length_and_lying_lengths_are_bounded_too() {
                 chunk.extend_from_slice(b"\r\n");
                 for _ in 0..1024 {
                     if !put(s, &chunk) {
-                        return;
+                        return hung_up(&cut2);
                     }
                 }
             }
@@ -628,17 +638,19 @@ fn bodies_without_length_and_lying_lengths_are_bounded_too() {
             }
         }
     });
-    let c = server.client(Duration::from_secs(20), limit);
+    let c = server.client(GUARD, limit);
     for i in 0..3 {
         let (r, cost) = measure(|| call_case(&c, i));
         let e = r.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BadResponse, "case {i}: {e}");
         assert!(cost.peak < 2 * MIB, "case {i}: peak {} bytes", cost.peak);
-        assert!(cost.elapsed < Duration::from_secs(15), "case {i}");
         if i < 2 {
             assert!(e.to_string().contains("max_response_bytes"), "{e}");
         }
     }
+    wait_until("the client cutting both endless bodies short", || {
+        cut.load(Ordering::SeqCst) == 2
+    });
     assert_eq!(exact.len() as u64, limit);
     call_case(&c, 3).expect("a body of exactly max_response_bytes is accepted");
     let e = call_case(&c, 4).unwrap_err();
@@ -647,6 +659,14 @@ fn bodies_without_length_and_lying_lengths_are_bounded_too() {
     call_case(&c, 5).expect("a close-delimited HTTP/1.0 answer is valid");
 }
 
+/// None of these servers ever ends a call: the sandbox's trickle would
+/// take hours, the scripted ones send a byte or a chunk every 100 ms until
+/// the client goes (the header would reach the client's limit only after
+/// about two hours), or read and wait until it does. So only the client's
+/// overall timeout can end each call, and `Timeout` (with "global") shows
+/// it fired, however late a loaded machine lets it fire. Each server then
+/// sees the client hang up. How close to the timeout the calls return is
+/// row 8b of the benchmark.
 #[test]
 fn slow_and_silent_servers_are_cut_by_the_overall_timeout() {
     let timeout = Duration::from_secs(1);
@@ -655,17 +675,16 @@ fn slow_and_silent_servers_are_cut_by_the_overall_timeout() {
         mode: Fault::Slow,
         ..FaultConfig::default()
     });
-    let server = Hostile::start(|s, req| {
-        let stop_at = Instant::now() + Duration::from_secs(30);
+    let gone = Arc::new(AtomicUsize::new(0));
+    let gone2 = gone.clone();
+    let server = Hostile::start(move |s, req| {
         match case_of(req) {
             // 0: the status line and headers one byte every 100 ms.
             0 => {
-                for b in b"HTTP/1.1 200 OK\r\nX-Slow: "
-                    .iter()
-                    .chain(b"a".repeat(10_000).iter())
-                {
-                    if Instant::now() > stop_at || !put(s, &[*b]) {
-                        return;
+                let head = b"HTTP/1.1 200 OK\r\nX-Slow: ".iter();
+                for b in head.chain(std::iter::repeat(&b'a')) {
+                    if !put(s, &[*b]) {
+                        break;
                     }
                     thread::sleep(Duration::from_millis(100));
                 }
@@ -673,13 +692,29 @@ fn slow_and_silent_servers_are_cut_by_the_overall_timeout() {
             // 1: chunked, one tiny chunk every 100 ms.
             1 => {
                 put(s, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-                while Instant::now() < stop_at && put(s, b"1\r\n \r\n") {
+                while put(s, b"1\r\n \r\n") {
                     thread::sleep(Duration::from_millis(100));
                 }
             }
-            // 2: accepts, reads the request, and never answers.
-            _ => thread::sleep(Duration::from_secs(10)),
+            // 2: accepts, reads the request, and never answers: it reads on
+            // (through its read timeouts) until the client closes.
+            _ => {
+                let mut buf = [0u8; 256];
+                loop {
+                    match s.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(e)
+                            if matches!(
+                                e.kind(),
+                                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                            ) => {}
+                        Err(_) => break,
+                    }
+                }
+            }
         }
+        hung_up(&gone2);
     });
     let sb_client = {
         let mut o = options(&sb);
@@ -688,7 +723,6 @@ fn slow_and_silent_servers_are_cut_by_the_overall_timeout() {
     };
     let hostile_client = server.client(timeout, MIB);
     // Eight attackers at once on each client, several rounds.
-    let mut slowest = Duration::ZERO;
     for round in 0..2 {
         let results: Vec<(String, justclick::Result<Response>, Cost)> = thread::scope(|scope| {
             let mut handles = Vec::new();
@@ -713,17 +747,20 @@ fn slow_and_silent_servers_are_cut_by_the_overall_timeout() {
         for (name, r, cost) in results {
             let e = r.expect_err(&name);
             assert_eq!(e.kind(), ErrorKind::Timeout, "round {round} {name}: {e}");
-            assert!(cost.peak < 2 * MIB, "{name}: peak {}", cost.peak);
-            // Generous: the bound proves the timeout fired, not its precision.
             assert!(
-                cost.elapsed < timeout + Duration::from_secs(5),
-                "{name}: {:?}",
-                cost.elapsed
+                e.to_string().contains("timed out (global)"),
+                "round {round} {name}: {e}"
             );
-            slowest = slowest.max(cost.elapsed);
+            assert!(cost.peak < 2 * MIB, "{name}: peak {}", cost.peak);
         }
+        let calls = 8 * (round + 1);
+        wait_until("the sandbox seeing every slow call hung up on", || {
+            sb.stats().hangups == calls as u64
+        });
+        wait_until("the scripted servers seeing every client hang up", || {
+            gone.load(Ordering::SeqCst) == 6 * (round + 1)
+        });
     }
-    eprintln!("slow servers with timeout {timeout:?}: slowest call returned after {slowest:?}");
     fault(&sb, Fault::None);
     sb_client.get_bills("client@example.com", None).unwrap();
 }
@@ -760,7 +797,7 @@ fn deeply_nested_json_is_refused_on_a_small_stack() {
             let o = |base: String| Options {
                 base_url: Some(base),
                 proxy: ProxySetting::Direct,
-                timeout: Duration::from_secs(10),
+                timeout: GUARD,
                 max_response_bytes: 4 * MIB,
                 ..Options::default()
             };
@@ -813,8 +850,8 @@ fn invalid_utf8_is_a_bad_response_with_a_clean_message() {
         };
         put(s, &ok200(&body));
     });
-    let h = server.client(Duration::from_secs(5), MIB);
-    let ffi_c = ffi_client(&server.base_url(), 5_000);
+    let h = server.client(GUARD, MIB);
+    let ffi_c = ffi_client(&server.base_url(), GUARD_MS);
     for i in 0..5 {
         let e = call_case(&h, i).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BadResponse, "case {i}: {e}");
@@ -875,7 +912,7 @@ fn redirects_are_never_followed_by_any_status() {
         };
         put(s, resp.as_bytes());
     });
-    let h = server.client(Duration::from_secs(5), MIB);
+    let h = server.client(GUARD, MIB);
     for i in 0..8 {
         let e = call_case(&h, i).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::HttpStatus, "case {i}: {e}");
@@ -928,7 +965,7 @@ fn html_with_status_200_is_a_bad_response() {
             &http("200 OK", "text/html; charset=UTF-8", body.as_bytes()),
         );
     });
-    let h = server.client(Duration::from_secs(5), 2 * MIB);
+    let h = server.client(GUARD, 2 * MIB);
     for i in 0..2 {
         let (r, cost) = measure(|| call_case(&h, i));
         let e = r.unwrap_err();
@@ -1056,13 +1093,13 @@ fn malformed_http_is_an_error_not_a_crash() {
             put(s, b);
         }
     });
-    let c = server.client(Duration::from_secs(5), MIB);
+    let c = server.client(GUARD, MIB);
     for round in 0..3 {
         for (i, expected) in kinds.iter().enumerate() {
             let (r, cost) = measure(|| call_case(&c, i));
             let e = r.expect_err(&format!("case {i} accepted"));
             if round == 0 && std::env::var_os("JC_HOSTILE_VERBOSE").is_some() {
-                eprintln!("case {i}: {:?}: {e} ({:?})", e.kind(), cost.elapsed);
+                eprintln!("case {i}: {:?}: {e}", e.kind());
             }
             assert!(
                 expected.contains(&e.kind()),
@@ -1075,11 +1112,9 @@ fn malformed_http_is_an_error_not_a_crash() {
                     "case {i}: {e}"
                 );
             }
+            // Every reply ends with the server closing; Timeout is in no
+            // case's kinds, so a call the guard had to end fails above.
             assert!(cost.peak < 4 * MIB, "case {i}: peak {}", cost.peak);
-            assert!(
-                cost.elapsed < Duration::from_secs(5) + Duration::from_secs(5),
-                "case {i}"
-            );
         }
     }
     let received = server.requests.lock().unwrap().len();
@@ -1087,7 +1122,7 @@ fn malformed_http_is_an_error_not_a_crash() {
     // A well-behaved server on the same client afterwards.
     let sb = sandbox();
     let mut o = options(&sb);
-    o.timeout = Duration::from_secs(5);
+    o.timeout = GUARD;
     Client::new(LOGIN, SECRET, o)
         .unwrap()
         .delete_order("1111")
@@ -1098,7 +1133,7 @@ fn malformed_http_is_an_error_not_a_crash() {
 fn one_client_survives_repeated_attacks_without_growing() {
     let sb = sandbox();
     let mut o = options(&sb);
-    o.timeout = Duration::from_secs(5);
+    o.timeout = GUARD;
     o.max_response_bytes = MIB;
     let c = Client::new(LOGIN, SECRET, o).unwrap();
     let modes: Vec<(Fault, ErrorKind)> = vec![
@@ -1132,15 +1167,13 @@ fn one_client_survives_repeated_attacks_without_growing() {
         round(n);
     }
     let before = live_bytes();
-    let t = Instant::now();
     for n in 5..25 {
         round(n);
     }
     let growth = live_bytes() - before;
     eprintln!(
-        "20 rounds of {} attacks: {:?}, net growth {growth} bytes",
-        modes.len(),
-        t.elapsed()
+        "20 rounds of {} attacks: net growth {growth} bytes",
+        modes.len()
     );
     assert!(growth < 256 * 1024, "memory grew by {growth} bytes");
     // The same through a batch: every call ends with its own outcome.
@@ -1190,18 +1223,17 @@ fn unsigned_answers_cost_no_more_memory_than_their_size() {
         let body = all.get(case_of(req)).unwrap_or(&signed2);
         put(s, &ok200(body.as_bytes()));
     });
-    let c = server.client(Duration::from_secs(30), limit as u64);
+    let c = server.client(GUARD, limit as u64);
     for (i, body) in bodies.iter().enumerate() {
         let (r, cost) = measure(|| call_case(&c, i));
         let e = r.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BadSignature, "{e}");
         let factor = cost.peak as f64 / body.len() as f64;
         eprintln!(
-            "unsigned {:?} x {} KiB: peak {} KiB ({factor:.1}x the body), {:?}",
+            "unsigned {:?} x {} KiB: peak {} KiB ({factor:.1}x the body)",
             shapes[i],
             body.len() >> 10,
-            cost.peak >> 10,
-            cost.elapsed
+            cost.peak >> 10
         );
         assert!(
             factor < 3.0,
@@ -1214,10 +1246,9 @@ fn unsigned_answers_cost_no_more_memory_than_their_size() {
     let r = r.expect("a signed answer within the limit is accepted");
     assert_eq!(r.result.unwrap().as_array().unwrap().len(), items);
     eprintln!(
-        "signed [0,0,...] x {} KiB: peak {} KiB ({:.1}x), {:?}",
+        "signed [0,0,...] x {} KiB: peak {} KiB ({:.1}x)",
         signed_body.len() >> 10,
         cost.peak >> 10,
-        cost.peak as f64 / signed_body.len() as f64,
-        cost.elapsed
+        cost.peak as f64 / signed_body.len() as f64
     );
 }

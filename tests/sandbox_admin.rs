@@ -63,3 +63,82 @@ fn stats_and_reset_over_http() {
     c.delete_order("1111").unwrap();
     assert_eq!(http(&sb, "GET", "/nope", "").0, 404);
 }
+
+/// The counters tests wait on instead of clocks: faults injected per mode,
+/// answers the client hung up on, idle connections closed, notifications
+/// queued (the log reaches that length once all were tried).
+#[test]
+fn stats_count_faults_hangups_idle_closes_and_queued_notifications() {
+    // A connection that never sends a request is closed after idle_timeout,
+    // and counted once it is (alone on its sandbox: any kept-alive client
+    // connection would be closed and counted too).
+    let quick = justclick::sandbox::Sandbox::start(justclick::sandbox::Config {
+        login: LOGIN.into(),
+        secret: SECRET.into(),
+        idle_timeout: Duration::from_millis(50),
+        ..justclick::sandbox::Config::default()
+    })
+    .unwrap();
+    let mut idle = TcpStream::connect(quick.addr()).unwrap();
+    wait_until("the idle connection closed", || {
+        quick.stats().idle_closed == 1
+    });
+    idle.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    assert_eq!(
+        idle.read(&mut [0u8; 1]).unwrap(),
+        0,
+        "closed by the sandbox"
+    );
+    let (_, body) = http(&quick, "GET", "/__sandbox/stats", "");
+    assert!(body.contains("\"idle_closed\":1"), "{body}");
+
+    let sb = sandbox();
+    let stats = || -> serde_json::Value {
+        serde_json::from_str(&http(&sb, "GET", "/__sandbox/stats", "").1).unwrap()
+    };
+    let c = client(&sb);
+
+    assert_eq!(http(&sb, "POST", "/__sandbox/fault", "mode=http500").0, 200);
+    c.delete_order("1").unwrap_err();
+    assert_eq!(stats()["faults"], serde_json::json!({"http500": 1}));
+
+    // A stall of an hour, cut by a client that stops waiting.
+    let form = "mode=stall&stall_ms=3600000";
+    assert_eq!(http(&sb, "POST", "/__sandbox/fault", form).0, 200);
+    let mut o = options(&sb);
+    o.timeout = Duration::from_millis(300);
+    let impatient = justclick::Client::new(LOGIN, SECRET, o).unwrap();
+    let e = impatient.delete_order("1").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    wait_until("the stall counted as hung up on", || {
+        stats()["hangups"] == 1
+    });
+    assert_eq!(stats()["faults"]["stall"], 1);
+
+    assert_eq!(http(&sb, "POST", "/__sandbox/fault", "mode=none").0, 200);
+    let (url, requests) = common::receiver::notification_receiver();
+    c.add_good(
+        &justclick::Params::new()
+            .with("good_name", "counted")
+            .with("good_type", "0")
+            .with("good_title", "Counted")
+            .with("good_sum", 10)
+            .with("good_api_url_new_order", format!("{url}/new")),
+    )
+    .unwrap();
+    let order = justclick::Params::new()
+        .with(
+            "goods",
+            justclick::Value::List(vec![justclick::Value::Map(
+                justclick::Params::new().with("good_name", "counted"),
+            )]),
+        )
+        .with("bill_first_name", "Counted")
+        .with("bill_email", "counted@example.com");
+    c.create_order(&order).unwrap();
+    assert_eq!(stats()["notifications_queued"], 1);
+    wait_until("the notification tried", || sb.notifications().len() == 1);
+    assert_eq!(sb.notifications()[0]["status"], 200);
+    requests.recv().expect("the receiver got it");
+}

@@ -16,7 +16,7 @@
 //! ```
 //!
 //! Environment: `BENCH_ROUNDS` (default 7), `BENCH_SCALE` (default 1.0,
-//! multiplies the calls per repetition), `BENCH_ONLY=seq,batch,cpu,rss` (a
+//! multiplies the calls per repetition), `BENCH_ONLY=seq,batch,cpu,rss,faults` (a
 //! subset), `BENCH_QUICK=1` (a fast smoke run: 2 rounds, small counts; its
 //! numbers mean little).
 //!
@@ -422,7 +422,7 @@ struct Sizes {
     cpu_n: u64,
     net_n: u64,
     rss_calls: u64,
-    /// Sections to run (`BENCH_ONLY=seq,batch,cpu,rss`); all by default.
+    /// Sections to run (`BENCH_ONLY=seq,batch,cpu,rss,faults`); all by default.
     only: Option<Vec<String>>,
 }
 
@@ -1171,6 +1171,12 @@ fn run_all() -> Res<()> {
     if z.wants("rss") {
         rss_rows(&p, &z, &mut report);
     }
+    // 8: how long hostile answers take to cut off (row 7 is fpm_bench.sh).
+    if z.wants("faults") {
+        if let Err(e) = fault_rows(&p, &z, &mut report) {
+            report.failures.push(format!("8 faults: {e}"));
+        }
+    }
 
     report.notes.push(NOTES.to_owned());
     report.print();
@@ -1592,4 +1598,134 @@ fn rss_row(p: &Paths, z: &Sizes, report: &mut Report, tls: bool) {
             });
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// 8: the cut-off times that tests/hostile.rs, tests/faults.rs and
+// tests/storm.rs prove by construction but never time (a test that reads a
+// clock fails on a loaded machine). Printed, never a failure.
+
+const FAULT_TIMEOUT_MS: u64 = 1000;
+
+/// Milliseconds `f` took, and its result.
+fn timed<R>(f: impl FnOnce() -> R) -> (f64, R) {
+    let t = Instant::now();
+    let r = f();
+    (t.elapsed().as_secs_f64() * 1e3, r)
+}
+
+fn fault_client(sb: &SandboxProc, timeout_ms: u64, max_response_bytes: u64) -> Res<Client> {
+    let o = Options::from_json(Some(&format!(
+        r#"{{"base_url":"{}","proxy":"","timeout_ms":{timeout_ms},"max_response_bytes":{max_response_bytes}}}"#,
+        sb.base
+    )))
+    .map_err(|e| e.to_string())?;
+    Client::new(LOGIN, SECRET, o).map_err(|e| e.to_string())
+}
+
+/// `n` calls under the current fault; the milliseconds of each, which must
+/// all end with `kind`.
+fn cut_off_times(c: &Client, n: usize, kind: justclick::ErrorKind) -> Res<Vec<f64>> {
+    (0..n)
+        .map(|_| {
+            let (ms, r) = timed(|| c.delete_order(MISSING_ORDER));
+            match r {
+                Err(e) if e.kind() == kind => Ok(ms),
+                other => Err(format!("expected {kind:?}, got {other:?}")),
+            }
+        })
+        .collect()
+}
+
+fn fault_row(report: &mut Report, id: &'static str, what: &str, ms: &[f64]) {
+    let max = ms.iter().copied().fold(f64::NAN, f64::max);
+    report.rows.push(Row {
+        id,
+        what: what.into(),
+        detail: format!(
+            "{:.1} ms (median of {}, max {max:.1} ms)",
+            median(ms),
+            ms.len()
+        ),
+        ratio: "-".into(),
+        target: "info".into(),
+        met: None,
+    });
+}
+
+fn fault_rows(p: &Paths, z: &Sizes, report: &mut Report) -> Res<()> {
+    use justclick::ErrorKind;
+    let mut sb = SandboxProc::start(&p.sandbox, SECRET, false, 0, &p.out)?;
+    let quick = z.rounds < 3;
+
+    sb.set_fault("mode=huge")?;
+    let c = fault_client(&sb, 60_000, 1 << 20)?;
+    let huge = cut_off_times(&c, if quick { 3 } else { 10 }, ErrorKind::BadResponse)?;
+    fault_row(
+        report,
+        "8a",
+        "64 MiB answer, max_response_bytes 1 MiB: until bad_response",
+        &huge,
+    );
+
+    let c = fault_client(&sb, FAULT_TIMEOUT_MS, 1 << 20)?;
+    sb.set_fault("mode=slow")?;
+    let slow = cut_off_times(&c, 3, ErrorKind::Timeout)?;
+    fault_row(
+        report,
+        "8b",
+        "slowloris (a byte every 200 ms), timeout 1 s: until timeout",
+        &slow,
+    );
+    sb.set_fault("mode=stall&stall_ms=3600000")?;
+    let stall = cut_off_times(&c, 3, ErrorKind::Timeout)?;
+    fault_row(
+        report,
+        "8c",
+        "stalled answer (held an hour), timeout 1 s: until timeout",
+        &stall,
+    );
+
+    // The storm of tests/storm.rs, shorter: the slowest of its calls.
+    sb.set_fault("mode=storm&rate=0.3&stall_ms=3600000")?;
+    let seconds = if quick { 1 } else { 5 };
+    let deadline = Instant::now() + std::time::Duration::from_secs(seconds);
+    let mut per_call: Vec<f64> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..16)
+            .map(|t| {
+                let c = &c;
+                s.spawn(move || {
+                    let mut ms = Vec::new();
+                    let mut i = 0;
+                    while Instant::now() < deadline {
+                        let email = format!("bench-storm-{t}-{i}@example.com");
+                        let params = Params::new().with("rid", "1").with("lead_email", email);
+                        ms.push(timed(|| c.call("SandboxWrite", &params)).0);
+                        i += 1;
+                    }
+                    ms
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("storm thread"))
+            .collect()
+    });
+    sb.set_fault("mode=none")?;
+    per_call.sort_by(|a, b| a.total_cmp(b));
+    let slowest = per_call.last().copied().unwrap_or(f64::NAN);
+    println!(
+        "\nfault cut-offs (timeout {FAULT_TIMEOUT_MS} ms): huge {huge:.1?} ms, slowloris {slow:.0?} ms, stall {stall:.0?} ms; storm of {seconds} s, 16 threads: {} calls, slowest {slowest:.0} ms",
+        per_call.len()
+    );
+    report.rows.push(Row {
+        id: "8d",
+        what: format!("fault storm, 16 threads, {seconds} s, timeout 1 s: slowest call"),
+        detail: format!("{slowest:.0} ms of {} calls", per_call.len()),
+        ratio: "-".into(),
+        target: "info".into(),
+        met: None,
+    });
+    Ok(())
 }

@@ -10,7 +10,7 @@
 # measured side by side in this run. Takes a few minutes.
 #
 # Knobs (environment): BENCH_ROUNDS (default 7), BENCH_SCALE (calls per
-# repetition, default 1.0), BENCH_ONLY=seq,batch,cpu,rss (a subset),
+# repetition, default 1.0), BENCH_ONLY=seq,batch,cpu,rss,faults (a subset),
 # BENCH_QUICK=1 (a smoke run whose numbers mean little).
 #
 # Exit status: 0 when every measurement was taken (whether or not a target

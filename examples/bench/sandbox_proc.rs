@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
-use crate::raw::{get_request, tls_config, RawClient};
+use crate::raw::{get_request, post_request, tls_config, RawClient};
 
 pub const LOGIN: &str = "demo";
 
@@ -119,6 +119,21 @@ impl SandboxProc {
             return Err(format!("stats: HTTP {status}"));
         }
         serde_json::from_slice(admin.body()).map_err(|e| e.to_string())
+    }
+
+    /// `POST /__sandbox/fault` with `form` (`mode=stall&stall_ms=...`).
+    pub fn set_fault(&mut self, form: &str) -> Result<(), String> {
+        if self.admin.is_none() {
+            self.admin =
+                Some(RawClient::connect(self.addr, self.tls.as_ref()).map_err(|e| e.to_string())?);
+        }
+        let req = post_request(&self.host(), "/__sandbox/fault", form.as_bytes());
+        let admin = self.admin.as_mut().expect("connected above");
+        let (status, _) = admin.roundtrip(&[&req]).map_err(|e| e.to_string())?;
+        if status != 200 {
+            return Err(format!("fault {form}: HTTP {status}"));
+        }
+        Ok(())
     }
 
     /// (API connections opened, API requests) so far.

@@ -21,7 +21,8 @@ usage: justclick-sandbox --port N --login LOGIN --secret SECRET [options]
   --fault MODE         inject a fault: MODES
   --fault-rate P       probability 0..1 that a request gets the fault (default 1)
   --delay-ms N         latency added to every API answer
-  --stall-ms N         how long the 'stall' fault holds an answer (default 5000)
+  --stall-ms N         how long the 'stall' fault holds an answer (default 5000;
+                       a client that hangs up ends it)
   --seed N             seed for fault randomness
   --redirect-to URL    target of the 'redirect' fault
   --max-input-vars N   PHP's max_input_vars (default 1000)

@@ -65,6 +65,9 @@ pub(super) fn verify_and_run(shared: &Shared, method: &str, req: &Request) -> Op
         let answer = api::call(&mut store, &ctx, method, &params);
         (answer, std::mem::take(&mut store.outbox))
     };
+    // Counted before the answer leaves, so a client that has its answer
+    // knows the count includes what its call queued.
+    lock(&shared.stats).notifications_queued += outgoing.len() as u64;
     notify::dispatch(shared, &settings, outgoing);
     answer
 }

@@ -44,7 +44,8 @@ pub enum Fault {
     Huge,
     /// Headers, then one body byte every 200 ms (slowloris).
     Slow,
-    /// The answer is held back for `stall` before it is sent.
+    /// The answer is held back for `stall` before it is sent (or dropped,
+    /// should the client hang up first).
     Stall,
     /// Valid signature, `result` nested 100,000 levels deep.
     DeepJson,
@@ -107,7 +108,10 @@ pub struct FaultConfig {
     pub rate: f64,
     /// Latency added to every API answer (e.g. 20 ms for batch benchmarks).
     pub delay: Duration,
-    /// How long `Stall` (and `Storm`'s stall) holds an answer.
+    /// How long `Stall` (and `Storm`'s stall) holds an answer. A client
+    /// that hangs up ends the stall early, so a stall far longer than the
+    /// client's timeout can only end with that timeout, and costs no
+    /// server thread beyond it.
     pub stall: Duration,
 }
 
@@ -174,19 +178,27 @@ pub(super) fn set_linger_zero(s: &TcpStream) {
     }
 }
 
-pub(super) fn stream_huge(conn: &mut Conn) {
+/// Counts an answer the client hung up on (not the sandbox's own stop,
+/// which closes every connection).
+fn hung_up(shared: &Shared) {
+    if !shared.stop.load(Ordering::SeqCst) {
+        lock(&shared.stats).hangups += 1;
+    }
+}
+
+pub(super) fn stream_huge(conn: &mut Conn, shared: &Shared) {
     const TOTAL: usize = 64 << 20;
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {TOTAL}\r\nConnection: close\r\n\r\n"
     );
     if conn.write_all(head.as_bytes()).is_err() {
-        return;
+        return hung_up(shared);
     }
     let chunk = vec![b' '; 64 * 1024];
     let mut sent = 0;
     while sent < TOTAL {
         if conn.write_all(&chunk).is_err() {
-            return;
+            return hung_up(shared);
         }
         sent += chunk.len();
     }
@@ -196,13 +208,41 @@ pub(super) fn stream_huge(conn: &mut Conn) {
 pub(super) fn trickle(conn: &mut Conn, shared: &Shared) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n{";
     if send(conn, head.as_bytes()).is_err() {
-        return;
+        return hung_up(shared);
     }
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(600) && !shared.stop.load(Ordering::SeqCst) {
         thread::sleep(Duration::from_millis(200));
         if send(conn, b" ").is_err() {
-            return;
+            return hung_up(shared);
+        }
+    }
+}
+
+/// Holds a stalled answer for `stall`, or until the client hangs up (then
+/// counted, and `false`: the answer is dropped) or the sandbox stops.
+/// Waits in poll(2) for the peer's FIN, so a client's timeout ends the
+/// stall at once instead of leaving a thread asleep for the rest of it.
+pub(super) fn hold(s: &TcpStream, stall: Duration, shared: &Shared) -> bool {
+    let end = Instant::now() + stall;
+    loop {
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() || shared.stop.load(Ordering::SeqCst) {
+            return true;
+        }
+        let mut p = libc::pollfd {
+            fd: s.as_raw_fd(),
+            events: libc::POLLRDHUP,
+            revents: 0,
+        };
+        let ms = left.as_millis().clamp(1, i32::MAX as u128) as libc::c_int;
+        // SAFETY: one valid pollfd for an open socket we own.
+        let r = unsafe { libc::poll(&mut p, 1, ms) };
+        // POLLIN is not asked for: a client that sends more while it waits
+        // does not wake this loop; POLLHUP and POLLERR always do.
+        if r > 0 && p.revents & (libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR) != 0 {
+            hung_up(shared);
+            return false;
         }
     }
 }

@@ -8,7 +8,7 @@ use std::thread;
 
 use super::admin::handle_admin;
 use super::checks::{render, verify_and_run};
-use super::faults::{set_linger_zero, stream_huge, trickle};
+use super::faults::{hold, set_linger_zero, stream_huge, trickle};
 use super::store::Answer;
 use super::{lock, Fault, Shared};
 
@@ -33,8 +33,12 @@ pub(super) fn accept_loop(
             .name("sandbox-conn".into())
             .stack_size(256 * 1024)
             .spawn(move || {
-                serve_connection(stream, &shared, tls);
+                let idle = serve_connection(stream, &shared, tls);
+                // Drops the last handle of the socket: only now is it closed.
                 lock(&shared.conns).remove(&id);
+                if idle {
+                    lock(&shared.stats).idle_closed += 1;
+                }
             });
         if spawned.is_err() {
             // Out of threads: the stream was moved into the failed closure and
@@ -213,11 +217,13 @@ pub(super) enum Action {
     Slow,
 }
 
+/// Serves one connection until it ends; `true` when the sandbox closed it
+/// for staying idle longer than `idle_timeout`.
 pub(super) fn serve_connection(
     stream: TcpStream,
     shared: &Shared,
     tls: Option<Arc<rustls::ServerConfig>>,
-) {
+) -> bool {
     let _ = stream.set_nodelay(true);
     let peer = stream
         .peer_addr()
@@ -227,26 +233,34 @@ pub(super) fn serve_connection(
         None => Conn::Plain(stream),
         Some(cfg) => match rustls::ServerConnection::new(cfg) {
             Ok(sc) => Conn::Tls(Box::new(rustls::StreamOwned::new(sc, stream))),
-            Err(_) => return,
+            Err(_) => return false,
         },
     };
     let mut buf = Vec::with_capacity(4096);
     let mut counted_api = false;
     loop {
         if shared.stop.load(Ordering::SeqCst) {
-            return;
+            return false;
         }
         let mut req = match read_request(&mut conn, &mut buf) {
             Ok(Some(r)) => r,
-            Ok(None) => return,
+            Ok(None) => return false,
             Err(e) if e.kind() == io::ErrorKind::InvalidData => {
                 let _ = send(
                     &mut conn,
                     &http_response(400, "text/plain", e.to_string().as_bytes(), false),
                 );
-                return;
+                return false;
             }
-            Err(_) => return,
+            // The read timeout is idle_timeout; a request cut in the middle
+            // is a slow client, not an idle connection.
+            Err(e) => {
+                return matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) && buf.is_empty()
+                    && !shared.stop.load(Ordering::SeqCst)
+            }
         };
         req.peer = peer;
         let is_api = req.path.starts_with("/api/");
@@ -255,7 +269,7 @@ pub(super) fn serve_connection(
             lock(&shared.stats).api_connections += 1;
         }
         let action = if is_api {
-            handle_api(shared, &req)
+            handle_api(shared, &req, conn.tcp())
         } else {
             handle_admin(shared, &req)
         };
@@ -272,7 +286,7 @@ pub(super) fn serve_connection(
                 false
             }
             Action::Huge => {
-                stream_huge(&mut conn);
+                stream_huge(&mut conn, shared);
                 false
             }
             Action::Slow => {
@@ -285,7 +299,7 @@ pub(super) fn serve_connection(
                 s.conn.send_close_notify();
                 let _ = s.flush();
             }
-            return;
+            return false;
         }
     }
 }
@@ -338,7 +352,9 @@ impl Drop for InFlight<'_> {
     }
 }
 
-pub(super) fn handle_api(shared: &Shared, req: &Request) -> Action {
+/// Answers one API request; `socket` is the connection's, watched while a
+/// stalled answer waits.
+pub(super) fn handle_api(shared: &Shared, req: &Request, socket: &TcpStream) -> Action {
     let method = req.path["/api/".len()..]
         .split('?')
         .next()
@@ -355,6 +371,12 @@ pub(super) fn handle_api(shared: &Shared, req: &Request) -> Action {
     }
     let _done = InFlight(&shared.in_flight);
     let fault = shared.draw();
+    if fault != Fault::None {
+        *lock(&shared.stats)
+            .faults
+            .entry(fault.name().to_owned())
+            .or_insert(0) += 1;
+    }
     let answer = if fault == Fault::RateLimit {
         Some(Answer::err(8, "Превышен лимит запросов к API"))
     } else {
@@ -386,7 +408,8 @@ pub(super) fn handle_api(shared: &Shared, req: &Request) -> Action {
             resp.splice(at..at, location.into_bytes());
             return Action::Send(resp, true);
         }
-        Fault::Stall => thread::sleep(cfg.stall),
+        // The client hung up while it waited: nobody to answer.
+        Fault::Stall if !hold(socket, cfg.stall, shared) => return Action::Close,
         _ => {}
     }
     let body = render(shared, &answer, fault);

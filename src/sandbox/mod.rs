@@ -165,6 +165,21 @@ pub struct Stats {
     /// Most API requests being handled at the same time (a client's
     /// concurrency as the server saw it).
     pub max_in_flight: u64,
+    /// Faults injected, by mode name (`reset`, `stall`, ...; a `storm`
+    /// counts the mode it drew), so that tests can compare what the client
+    /// reported with what it was given.
+    pub faults: BTreeMap<String, u64>,
+    /// Answers the client hung up on before the sandbox had finished them:
+    /// a `stall` it stopped waiting for, a `slow` trickle or a `huge` body
+    /// it stopped reading. Tests wait for this instead of timing the client.
+    pub hangups: u64,
+    /// Keep-alive connections the sandbox closed after `idle_timeout`
+    /// without a request, counted once the socket is closed.
+    pub idle_closed: u64,
+    /// Notifications the API calls queued. Each is sent from a background
+    /// thread and then logged (`/__sandbox/notifications`): once the log has
+    /// this many entries, the sender has tried every one of them.
+    pub notifications_queued: u64,
 }
 
 impl Stats {
@@ -181,6 +196,10 @@ impl Stats {
             "last_user_agent": self.last_user_agent,
             "last_body": self.last_body,
             "max_in_flight": self.max_in_flight,
+            "faults": self.faults,
+            "hangups": self.hangups,
+            "idle_closed": self.idle_closed,
+            "notifications_queued": self.notifications_queued,
         })
     }
 }

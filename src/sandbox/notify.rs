@@ -29,6 +29,7 @@ pub(super) fn dispatch(shared: &Shared, settings: &Settings, batch: Vec<Outgoing
     let secret = crate::sign::Secret::new(shared.secret.expose());
     let external = shared.config.allow_external_notify;
     let empty_time = settings.notify_empty_time;
+    let queued = batch.len();
     let spawned = thread::Builder::new()
         .name("sandbox-notify".into())
         .spawn(move || {
@@ -38,8 +39,9 @@ pub(super) fn dispatch(shared: &Shared, settings: &Settings, batch: Vec<Outgoing
             }
         });
     if let Err(e) = spawned {
-        lock(&shared.notifications)
-            .push(json!({"event": null, "error": format!("cannot start the sender: {e}")}));
+        // One entry per notification, as Stats::notifications_queued counts.
+        let record = json!({"event": null, "error": format!("cannot start the sender: {e}")});
+        lock(&shared.notifications).extend(std::iter::repeat_n(record, queued));
     }
 }
 

@@ -98,3 +98,19 @@ pub fn admin(sb: &Sandbox, path: &str, form: &str) -> String {
     assert!(resp.starts_with("HTTP/1.1 200"), "{path} {form}: {resp}");
     resp
 }
+
+/// Waits until `happened` holds: the way tests wait for an event the
+/// sandbox or a scripted server reports, instead of sleeping for a time
+/// that a loaded machine may overrun. The 60 s bound only turns a hang into
+/// a failure: it can fail a test as "`what` never happened", never as
+/// "`what` was slow".
+pub fn wait_until(what: &str, mut happened: impl FnMut() -> bool) {
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    while !happened() {
+        assert!(
+            std::time::Instant::now() < give_up,
+            "{what} never happened (waited 60 s)"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
