@@ -1,9 +1,9 @@
-"""Builds the justclick wheel from packaging/python/pyproject.toml, the binding
-and a library file, without a build backend (nothing to download, and the
+"""Builds the justclick wheel from bindings/python/pyproject.toml, the package
+directory (bindings/python/justclick) and a library file, without a build backend (nothing to download, and the
 platform tag is ours to set: the library is a ctypes-loaded data file, not an
 extension module).
 
-    build-wheel.py PYPROJECT BINDING LIBRARY README VERSION OUTDIR
+    build-wheel.py PYPROJECT PACKAGE_DIR LIBRARY README VERSION OUTDIR
 """
 
 import base64
@@ -20,7 +20,7 @@ def record_line(name, data):
 
 
 def main():
-    pyproject, binding, library, readme, version, outdir = sys.argv[1:]
+    pyproject, package, library, readme, version, outdir = sys.argv[1:]
     meta = tomllib.loads(Path(pyproject).read_text().replace("@VERSION@", version))
     project = meta["project"]
     tag = f"py3-none-{meta['tool']['justclick-wheel']['platform-tag']}"
@@ -45,8 +45,18 @@ def main():
         f"Root-Is-Purelib: false\nTag: {tag}\n"
     ).encode()
 
+    # Every file of the package directory (__init__.py, py.typed), caches
+    # excluded, then the library beside them.
+    sources = sorted(
+        p for p in Path(package).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
+    if not any(p.name == "__init__.py" for p in sources):
+        sys.exit(f"build-wheel.py: {package} has no __init__.py")
     files = [
-        (f"{name}/__init__.py", Path(binding).read_bytes(), 0o644),
+        (f"{name}/{p.relative_to(package).as_posix()}", p.read_bytes(), 0o644) for p in sources
+    ]
+    files += [
         (f"{name}/libjustclick.so", Path(library).read_bytes(), 0o755),
         (f"{dist_info}/METADATA", metadata, 0o644),
         (f"{dist_info}/WHEEL", wheel, 0o644),

@@ -48,15 +48,22 @@ sed -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e "s|@VERSION@|$VERSION|" \
 install -m 0644 include/justclick.h include/justclick_php.h "$HPP" "$top/include/"
 
 # The PHP package as Composer and the archive's users see it.
-php_src=examples/php
+php_src=bindings/php
 cp -r "$php_src/src" "$top/share/justclick/php/"
 install -m 0644 "$php_src/autoload.php" "$php_src/preload.php" "$php_src/ffi-header.php" \
-    "$php_src/example.php" "$php_src/README.md" "$top/share/justclick/php/"
+    "$php_src/README.md" "$top/share/justclick/php/"
 install -m 0644 composer.json "$top/share/justclick/php/composer.json"
-# Relative to the repository root, composer.json names examples/php/src/.
-sed -i 's|"examples/php/src/JustClick/"|"src/JustClick/"|' "$top/share/justclick/php/composer.json"
+# Relative to the repository root, composer.json names bindings/php/src/.
+sed -i 's|"bindings/php/src/JustClick/"|"src/JustClick/"|' "$top/share/justclick/php/composer.json"
 
-install -m 0644 examples/python/justclick.py examples/python/example.py "$top/share/justclick/python/"
+# The Python package (the wheel carries the same files and the library).
+mkdir -p "$top/share/justclick/python/justclick"
+install -m 0644 bindings/python/justclick/__init__.py bindings/python/justclick/py.typed \
+    "$top/share/justclick/python/justclick/"
+
+# The examples a user copies (their autoload finds ../../php from here).
+mkdir -p "$top/share/justclick/examples"
+cp -r examples/c examples/cpp examples/php examples/python "$top/share/justclick/examples/"
 install -m 0644 README.md SECURITY.md LICENSE-MIT LICENSE-APACHE "$top/"
 
 mkdir -p "$DIST"

@@ -36,7 +36,7 @@ php -r 'exit(extension_loaded("ffi") && extension_loaded("Zend OPcache") ? 0 : 1
     die "PHP lacks FFI or OPcache: install the Debian packages php-cli php-opcache"
 
 SANDBOX="$ROOT/target/release/justclick-sandbox"
-[ -x "$SANDBOX" ] || die "$SANDBOX not found: run 'cargo build --release --features sandbox' (make test-dist does)"
+[ -x "$SANDBOX" ] || die "$SANDBOX not found: run 'cargo build --release' (make test-dist does)"
 [ -f "$ARCHIVE" ] || die "$ARCHIVE not found: run 'make dist'"
 WHEEL=$(ls "$DIST"/justclick-"$VERSION"-py3-none-manylinux_2_17_x86_64.whl 2>/dev/null) ||
     die "the wheel is missing in $DIST: run 'make wheel'"
@@ -98,7 +98,8 @@ tar -xzf "$ARCHIVE" -C "$T/archive"
 A="$T/archive/$NAME"
 for f in lib/libjustclick.so."$VERSION" lib/libjustclick.so."$VERSION".debug lib/libjustclick.so.0 lib/libjustclick.so \
     lib/libjustclick.a lib/pkgconfig/justclick.pc include/justclick.h include/justclick_php.h include/justclick.hpp \
-    share/justclick/php/autoload.php share/justclick/php/composer.json share/justclick/python/justclick.py \
+    share/justclick/php/autoload.php share/justclick/php/composer.json share/justclick/python/justclick/__init__.py \
+    share/justclick/python/justclick/py.typed share/justclick/examples/php/example.php share/justclick/examples/c/example.c \
     README.md LICENSE-MIT LICENSE-APACHE; do
     [ -e "$A/$f" ] || fail "the archive lacks $f"
 done
@@ -137,7 +138,7 @@ cp -r "$A/include" "$T/c-static/"
 
 step "archive: PHP example with only JUSTCLICK_LIB"
 reset_sandbox
-(cd "$T" && JUSTCLICK_LIB="$A/lib/libjustclick.so" php "$A/share/justclick/php/example.php") ||
+(cd "$T" && JUSTCLICK_LIB="$A/lib/libjustclick.so" php "$A/share/justclick/examples/php/example.php") ||
     fail "the PHP example against the archive"
 
 # ======================================================= 2. the wheel
@@ -150,13 +151,13 @@ case "$where" in
 *) fail "the installed binding does not use its own library: $where" ;;
 esac
 mkdir "$T/pytests"
-cp -r examples/python/tests "$T/pytests/tests"
+cp -r bindings/python/tests "$T/pytests/tests"
 cp examples/python/example.py "$T/pytests/" # the example, importing the installed package
 cp -r tests/data "$T/pytests/data"          # test input (PHP-made notification vectors)
 # JUSTCLICK_LIB: the tests that copy the library read it there. The panic
 # tests need the sandbox build's jc_test_panic hook, which is not shipped:
 # they load the test build (JUSTCLICK_HOOKS_LIB), every other test the wheel's.
-(cd "$T/pytests" && JUSTCLICK_LIB="$where" JUSTCLICK_HOOKS_LIB="$ROOT/target/release/libjustclick.so" JUSTCLICK_SANDBOX="$SANDBOX" \
+(cd "$T/pytests" && JUSTCLICK_LIB="$where" JUSTCLICK_TEST_EXAMPLE="$T/pytests/example.py" JUSTCLICK_HOOKS_LIB="$ROOT/target/release/hooks/libjustclick.so" JUSTCLICK_SANDBOX="$SANDBOX" \
     JUSTCLICK_TEST_DATA="$T/pytests/data" PYTHONDONTWRITEBYTECODE=1 \
     "$T/venv/bin/python" -m pytest -q -p no:cacheprovider tests) || fail "the Python suite against the installed wheel"
 

@@ -15,8 +15,8 @@ rm -rf "$work"
 mkdir -p "$work"
 tar -xzf "$ARCHIVE" -C "$work" "$NAME/lib/libjustclick.so.$VERSION"
 rm -f "$DIST"/justclick-*.whl
-whl=$("$VENV/bin/python" packaging/build-wheel.py packaging/python/pyproject.toml \
-    examples/python/justclick.py "$work/$NAME/lib/libjustclick.so.$VERSION" README.md "$VERSION" "$DIST")
+whl=$("$VENV/bin/python" packaging/build-wheel.py bindings/python/pyproject.toml \
+    bindings/python/justclick "$work/$NAME/lib/libjustclick.so.$VERSION" README.md "$VERSION" "$DIST")
 tag=$(basename "$whl" .whl)
 tag=${tag##*-}
 # auditwheel runs patchelf from PATH.

@@ -27,7 +27,19 @@
 
 declare(strict_types=1);
 
-require __DIR__ . '/autoload.php';
+// The JustClick package: Composer's autoloader when this script sits in a
+// Composer project, else the package beside it in this repository
+// (bindings/php) or in the release archive (share/justclick/php).
+(static function (): void {
+    foreach ([__DIR__ . '/vendor/autoload.php', __DIR__ . '/../../bindings/php/autoload.php', __DIR__ . '/../../php/autoload.php'] as $autoload) {
+        if (is_file($autoload)) {
+            require $autoload;
+            return;
+        }
+    }
+    fwrite(STDERR, "the JustClick PHP package is not installed: composer require libjustclick/justclick-ffi\n");
+    exit(2);
+})();
 
 use JustClick\ApiException;
 use JustClick\Client;

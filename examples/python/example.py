@@ -11,9 +11,13 @@ JUSTCLICK_CA_FILE (a PEM CA added to the trusted roots, e.g. the sandbox's
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import justclick  # noqa: E402
+# The installed package (pip install the wheel) is used when there is one;
+# run from this repository, the package in bindings/python.
+try:
+    import justclick
+except ImportError:
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bindings", "python"))
+    import justclick  # noqa: E402
 
 GOOD = {
     "good_name": "super_tovar",
