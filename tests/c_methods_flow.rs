@@ -4,7 +4,6 @@
 //! with jc_verify_notification the notifications the sandbox posted to the
 //! loopback receiver run here (which hands each body to the program as a
 //! file). Under valgrind (zero errors, zero leaks) and with ASan+UBSan.
-#![cfg(feature = "sandbox")]
 
 mod common;
 

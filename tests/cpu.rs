@@ -1,5 +1,5 @@
 //! CPU per UpdateGood, counted by callgrind on the benchmark's CPU loops
-//! (examples/bench/cpu.rs): the < 85,000 instructions target holds on the
+//! (bench/cpu.rs): the < 85,000 instructions target holds on the
 //! path C, PHP and Python call (`jc_update_good`: the good arrives as JSON),
 //! not only on the Rust one. Instruction counts, not timings: the same on a
 //! loaded machine. They describe the release build that users get; a debug
@@ -58,19 +58,15 @@ fn per_call(exe: &std::path::Path, variant: &str) -> f64 {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "instruction counts describe the release build: cargo test --release --features sandbox"
+    ignore = "instruction counts describe the release build: cargo test --release"
 )]
 fn update_good_costs_under_85k_instructions_on_every_path() {
     require_tool("valgrind", "valgrind");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    without_test_env(&mut cmd).current_dir(repo()).args([
-        "build",
-        "--features",
-        "sandbox",
-        "--example",
-        "bench",
-    ]);
+    without_test_env(&mut cmd)
+        .current_dir(repo())
+        .args(["build", "--example", "bench"]);
     if profile() == "release" {
         cmd.arg("--release");
     }

@@ -1,7 +1,6 @@
 //! Every endpoint against the in-process sandbox: the wire format, the
 //! sandbox's state changes, validation before traffic, connection reuse and
 //! sharing one client between threads.
-#![cfg(feature = "sandbox")]
 
 mod common;
 

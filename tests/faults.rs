@@ -6,15 +6,14 @@
 //! is a guard ([`GUARD`]) far above anything a loaded machine adds, which
 //! only turns a hang into a failure; where the timeout is the subject, the
 //! server never ends the call itself, so only the client's timeout can.
-#![cfg(feature = "sandbox")]
 
 mod common;
 
 use std::time::Duration;
 
 use common::*;
-use justclick::sandbox::{Fault, FaultConfig, Sandbox};
 use justclick::{Client, Error, ErrorKind, Options, ProxySetting};
+use justclick_sandbox::{Fault, FaultConfig, Sandbox};
 
 /// The overall timeout of calls that must end some other way.
 const GUARD: Duration = Duration::from_secs(60);

@@ -3,7 +3,6 @@
 //! special answers come back as outcomes, and every notification the
 //! sandbox sends to a loopback receiver is verified by
 //! `Client::verify_notification`, as a shop's handler would do it.
-#![cfg(feature = "sandbox")]
 
 mod common;
 

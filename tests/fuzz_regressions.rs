@@ -5,7 +5,6 @@
 //! included below), so each test here fails exactly as the fuzzer did.
 //! Found inputs are minimized by hand; fuzz/README.md says what ran and
 //! what it found.
-#![cfg(feature = "sandbox")]
 
 #[path = "../fuzz/fuzz_targets/oracles.rs"]
 mod oracles;

@@ -16,7 +16,6 @@
 //! server never ends the call, so only the client's timeout can. How long
 //! these cut-offs take is measured by the benchmark (`make bench`,
 //! `BENCH_ONLY=faults`), which prints and never fails.
-#![cfg(feature = "sandbox")]
 
 mod common;
 
@@ -32,11 +31,11 @@ use std::time::Duration;
 
 use common::*;
 use justclick::ffi::{self, jc_client, jc_status};
-use justclick::sandbox::{Fault, FaultConfig};
 use justclick::{
     response_hash, BatchCall, Client, Error, ErrorKind, Good, Options, OrderStatus, Params,
     ProxySetting, Response, Secret,
 };
+use justclick_sandbox::{Fault, FaultConfig};
 
 // ---------------------------------------------------------------------------
 // Memory accounting: bytes allocated by the *calling thread*, so tests that

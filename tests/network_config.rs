@@ -2,7 +2,6 @@
 //! URLs (plain HTTP only to loopback, valid ports) and proxy credentials kept
 //! out of `Debug` and error messages. No test here changes the environment
 //! or sends a request anywhere but loopback.
-#![cfg(feature = "sandbox")]
 
 mod common;
 

@@ -16,8 +16,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use common::*;
-use justclick::sandbox::{Config, Sandbox};
 use justclick::{Client, ErrorKind, Options};
+use justclick_sandbox::{Config, Sandbox};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 

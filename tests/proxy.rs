@@ -2,7 +2,6 @@
 //! reads it; `""` means direct. A tiny CONNECT proxy and a SOCKS5 server in
 //! the test count what goes through them.
 //! (One test function: it changes the process environment.)
-#![cfg(feature = "sandbox")]
 
 mod common;
 #[path = "common/socks5.rs"]
@@ -76,7 +75,7 @@ fn start_proxy() -> ConnectProxy {
     }
 }
 
-fn opts(sb: &justclick::sandbox::Sandbox, proxy: ProxySetting) -> Options {
+fn opts(sb: &justclick_sandbox::Sandbox, proxy: ProxySetting) -> Options {
     Options {
         proxy,
         ..options(sb)

@@ -1,5 +1,4 @@
 //! The sandbox's admin endpoints over HTTP, as non-Rust test suites use them.
-#![cfg(feature = "sandbox")]
 
 mod common;
 
@@ -10,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use justclick::ErrorKind;
 
-fn http(sb: &justclick::sandbox::Sandbox, method: &str, path: &str, body: &str) -> (u16, String) {
+fn http(sb: &justclick_sandbox::Sandbox, method: &str, path: &str, body: &str) -> (u16, String) {
     let mut s = TcpStream::connect(sb.addr()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     write!(
@@ -72,11 +71,11 @@ fn stats_count_faults_hangups_idle_closes_and_queued_notifications() {
     // A connection that never sends a request is closed after idle_timeout,
     // and counted once it is (alone on its sandbox: any kept-alive client
     // connection would be closed and counted too).
-    let quick = justclick::sandbox::Sandbox::start(justclick::sandbox::Config {
+    let quick = justclick_sandbox::Sandbox::start(justclick_sandbox::Config {
         login: LOGIN.into(),
         secret: SECRET.into(),
         idle_timeout: Duration::from_millis(50),
-        ..justclick::sandbox::Config::default()
+        ..justclick_sandbox::Config::default()
     })
     .unwrap();
     let mut idle = TcpStream::connect(quick.addr()).unwrap();

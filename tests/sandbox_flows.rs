@@ -3,7 +3,6 @@
 //! groups; create an order, pay it and receive the notifications on a
 //! loopback listener, checking their fields and hash; each method's errors;
 //! the common checks 5 and 7.
-#![cfg(feature = "sandbox")]
 
 mod common;
 
@@ -14,8 +13,8 @@ use std::thread;
 use std::time::Duration;
 
 use common::*;
-use justclick::sandbox::{Config, Sandbox};
 use justclick::{php::parse_query, Error, Params, Value};
+use justclick_sandbox::{Config, Sandbox};
 use md5::{Digest, Md5};
 use serde_json::{json, Value as Json};
 

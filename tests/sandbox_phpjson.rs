@@ -3,7 +3,6 @@
 //! items, partners and UTM, `bill_id` results, empty `[]`, partner stats,
 //! the code-5 answer) is byte-identical to PHP's `json_encode` of the same
 //! data. Needs `php` (or `$PHP`).
-#![cfg(feature = "sandbox")]
 
 mod common;
 
@@ -13,8 +12,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
-use justclick::sandbox::Sandbox;
 use justclick::{encode, request_hash, Params, Secret, Value};
+use justclick_sandbox::Sandbox;
 
 /// The sandbox's raw answer body to a correctly signed call.
 fn raw(sb: &Sandbox, host: &str, method: &str, params: &Params) -> String {

@@ -8,7 +8,6 @@
 //!   hour of midnight in both zones;
 //! - AddLeadToGroup code-0 texts the library has never seen;
 //! - error 5 for an unknown login, signed with an empty secret.
-#![cfg(feature = "sandbox")]
 
 mod common;
 

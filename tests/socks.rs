@@ -1,7 +1,6 @@
 //! SOCKS5 proxies given in the `proxy` option: calls go through a small
 //! SOCKS5 server written in the test (loopback only). The environment is
 //! not touched here (see tests/proxy.rs).
-#![cfg(feature = "sandbox")]
 
 mod common;
 #[path = "common/socks5.rs"]
@@ -11,7 +10,7 @@ use common::*;
 use justclick::{Client, ErrorKind, Options, ProxySetting};
 use socks5::{start_socks5, Asked};
 
-fn through(sb: &justclick::sandbox::Sandbox, proxy: String) -> Options {
+fn through(sb: &justclick_sandbox::Sandbox, proxy: String) -> Options {
     Options {
         proxy: ProxySetting::Url(proxy),
         ..options(sb)

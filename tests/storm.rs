@@ -21,7 +21,6 @@
 //! anything else: the checks against the sandbox's fault counts below are
 //! inequalities in that direction. A call that never returns fails the
 //! test (as such) [`HANG`] after the storm's end instead of hanging it.
-#![cfg(feature = "sandbox")]
 
 mod common;
 
@@ -37,8 +36,8 @@ use std::time::{Duration, Instant};
 
 use common::c::{compile, repo, run_valgrind, sandbox_bin, Lang};
 use common::*;
-use justclick::sandbox::{Fault, FaultConfig, Sandbox, Stats};
 use justclick::{BatchCall, Client, ErrorKind, Params};
+use justclick_sandbox::{Fault, FaultConfig, Sandbox, Stats};
 
 const THREADS: usize = 16;
 const RATE: f64 = 0.3;

@@ -41,18 +41,18 @@ fn paths(script: &str, env: &[(&str, &str)]) -> (PathBuf, PathBuf, PathBuf) {
 #[test]
 fn php_and_python_suites_load_the_library_they_are_given_and_hooks_from_the_test_build() {
     let release = repo().join("target/release");
-    for script in ["examples/php/run-tests.sh", "examples/python/run-tests.sh"] {
+    for script in ["bindings/php/run-tests.sh", "bindings/python/run-tests.sh"] {
         // Alone: the release build.
         let (lib, hooks, sandbox) = paths(script, &[]);
         assert_eq!(lib, release.join("libjustclick.so"), "{script}");
-        assert_eq!(hooks, release.join("libjustclick.so"), "{script}");
+        assert_eq!(hooks, release.join("hooks/libjustclick.so"), "{script}");
         assert_eq!(sandbox, release.join("justclick-sandbox"), "{script}");
         // As `make test` runs them: the shipped library; the hooks and the
         // sandbox stay the test build's.
         let shipped = "/opt/justclick-x/lib/libjustclick.so";
         let (lib, hooks, sandbox) = paths(script, &[("JUSTCLICK_TEST_LIB", shipped)]);
         assert_eq!(lib, PathBuf::from(shipped), "{script}");
-        assert_eq!(hooks, release.join("libjustclick.so"), "{script}");
+        assert_eq!(hooks, release.join("hooks/libjustclick.so"), "{script}");
         assert_eq!(sandbox, release.join("justclick-sandbox"), "{script}");
         // A developer's debug build on request.
         let (lib, _, _) = paths(script, &[("JUSTCLICK_TEST_PROFILE", "debug")]);
@@ -89,7 +89,7 @@ fn make_test_runs_the_php_python_and_c_suites_against_the_shipped_archive() {
             .find(|l| l.contains(needle))
             .unwrap_or_else(|| panic!("`make test` never runs {needle}:\n{}", plan.join("\n")))
     };
-    for runner in ["examples/php/run-tests.sh", "examples/python/run-tests.sh"] {
+    for runner in ["bindings/php/run-tests.sh", "bindings/python/run-tests.sh"] {
         let line = find(runner);
         assert!(
             line.contains(&format!("JUSTCLICK_TEST_LIB={shipped}/"))
@@ -97,7 +97,7 @@ fn make_test_runs_the_php_python_and_c_suites_against_the_shipped_archive() {
             "{line}"
         );
     }
-    let rust = find("cargo test");
+    let rust = find("cargo test --");
     assert!(
         rust.contains(&format!("JUSTCLICK_TEST_SHIPPED={shipped}/")),
         "{rust}"
@@ -109,7 +109,7 @@ fn make_test_runs_the_php_python_and_c_suites_against_the_shipped_archive() {
         .expect("make test unpacks the archive");
     let first_suite = plan
         .iter()
-        .position(|l| l.contains("cargo test") || l.contains("run-tests.sh"))
+        .position(|l| l.contains("cargo test --") || l.contains("run-tests.sh"))
         .unwrap();
     assert!(unpack < first_suite, "{}", plan.join("\n"));
 }
@@ -118,15 +118,23 @@ fn make_test_runs_the_php_python_and_c_suites_against_the_shipped_archive() {
 /// scripts it runs, and why it is a build of its own.
 const BUILDS: &[(&str, &str)] = &[
     (
-        "cargo clippy --all-targets --features sandbox",
+        "cargo clippy --workspace --all-targets",
         "lint: a check build of every target (no code generated)",
     ),
     (
-        "cargo build --release --features sandbox",
-        "the test build: the sandbox binary, the Rust tests' library, the hooks of the panic tests",
+        "cargo build --release",
+        "the test build: the library and the sandbox binary of the workspace (the Rust tests reuse it)",
     ),
     (
-        "cargo test --release --features sandbox",
+        "cargo build -q \"${flag[@]}\" --lib -p justclick --features test-hooks",
+        "the library with the test hooks, for the panic tests (tests/hooks-lib.sh): only the justclick crate is compiled again",
+    ),
+    (
+        "cargo build -q \"${flag[@]}\" --lib -p justclick",
+        "tests/hooks-lib.sh puts the plain library back (compiles nothing)",
+    ),
+    (
+        "cargo test --release",
         "the Rust tests on the test build above (only the test binaries are new)",
     ),
     (
@@ -160,6 +168,12 @@ fn cargo_commands(script: &str) -> Vec<String> {
                 words.remove(0);
             } else {
                 break;
+            }
+        }
+        // A script's `"$cargo"` is the cargo it was given.
+        if let Some(w) = words.first_mut() {
+            if *w == "\"$cargo\"" {
+                *w = "cargo";
             }
         }
         if words.first() == Some(&"cargo") {

@@ -73,28 +73,71 @@ pub fn without_test_env(cmd: &mut Command) -> &mut Command {
     cmd
 }
 
-/// `cargo build --lib --features sandbox` in this test binary's profile:
-/// the cdylib the C programs load. `cargo test` built the same library
-/// already, so this normally compiles nothing. Returns cargo's output.
-pub fn cargo_build_lib() -> Output {
+/// `cargo build` of `args` in this test binary's profile, with the
+/// variables cargo sets for tests cleared. Returns cargo's output.
+pub fn cargo_build(args: &[&str]) -> Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    without_test_env(&mut cmd).current_dir(repo()).args([
-        "build",
-        "--lib",
-        "--features",
-        "sandbox",
-    ]);
+    without_test_env(&mut cmd)
+        .current_dir(repo())
+        .arg("build")
+        .args(args);
     if profile() == "release" {
         cmd.arg("--release");
     }
     let out = cmd.output().expect("cargo runs");
     assert!(
         out.status.success(),
-        "cargo build of the cdylib failed:\n{}",
+        "cargo build {args:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// `cargo build --lib -p justclick` in this test binary's profile: the
+/// cdylib the C programs load. `cargo test` built the same library already,
+/// so this normally compiles nothing. Returns cargo's output.
+pub fn cargo_build_lib() -> Output {
+    cargo_build(&["--lib", "-p", "justclick"])
+}
+
+/// The cdylib builds share target/<profile>/libjustclick.so, which the
+/// hooks build overwrites for a moment: one at a time in this process.
+static BUILDS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Copies target/<profile>/libjustclick.so into `dir` as libjustclick.so
+/// and libjustclick.so.0 (replaced atomically: another test may be loading
+/// the old copy).
+fn copy_cdylib(dir: &Path) {
+    let so = profile_dir().join("libjustclick.so");
+    assert!(so.exists(), "{} missing", so.display());
+    std::fs::create_dir_all(dir).unwrap();
+    for name in ["libjustclick.so", "libjustclick.so.0"] {
+        let tmp = dir.join(format!(".{name}.{}", std::process::id()));
+        std::fs::copy(&so, &tmp).unwrap();
+        std::fs::rename(&tmp, dir.join(name)).unwrap();
+    }
+}
+
+/// The library with the test hooks (`jc_test_panic`, `SandboxPanic`), as
+/// tests/hooks-lib.sh makes it (`make test-build` runs the same script for
+/// the PHP and Python panic tests): target/<profile>/hooks/.
+pub fn hooks_cdylib() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let _one = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cmd = Command::new(repo().join("tests/hooks-lib.sh"));
+        without_test_env(&mut cmd).arg(profile());
+        let out = cmd.output().expect("tests/hooks-lib.sh runs");
+        assert!(
+            out.status.success(),
+            "tests/hooks-lib.sh failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let dir = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
+        assert_eq!(dir, profile_dir().join("hooks"));
+        dir
+    })
 }
 
 /// The unpacked release archive under test (`JUSTCLICK_TEST_SHIPPED`), if
@@ -125,7 +168,7 @@ pub fn shipped() -> Option<&'static Path> {
 pub enum Against {
     /// The shipped archive when `make test` names one, else this build.
     UnderTest,
-    /// This build (with the `sandbox` feature's test hooks), always.
+    /// This build with the test hooks ([`hooks_cdylib`]), always.
     TestBuild,
 }
 
@@ -139,31 +182,30 @@ pub fn lib_dir() -> PathBuf {
 }
 
 /// Builds the cdylib and returns the directory to link against and load
-/// from (holds libjustclick.so and libjustclick.so.0).
+/// from (holds copies named libjustclick.so and libjustclick.so.0).
 pub fn cdylib() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
+        let _one = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
         cargo_build_lib();
-        let so = profile_dir().join("libjustclick.so");
-        assert!(so.exists(), "{} missing", so.display());
         let dir = profile_dir().join("c-tests-lib");
-        std::fs::create_dir_all(&dir).unwrap();
-        for name in ["libjustclick.so", "libjustclick.so.0"] {
-            // Replaced atomically (rename over the old link): other test
-            // binaries may be loading the library through it right now.
-            let link = dir.join(name);
-            let tmp = dir.join(format!(".{name}.{}", std::process::id()));
-            let _ = std::fs::remove_file(&tmp);
-            std::os::unix::fs::symlink(&so, &tmp).unwrap();
-            std::fs::rename(&tmp, &link).unwrap();
-        }
+        copy_cdylib(&dir);
         dir
     })
 }
 
-/// The sandbox binary built alongside the tests.
+/// The `justclick-sandbox` binary of this profile (a workspace member's:
+/// `cargo test` at the root builds it; `cargo test -p justclick` alone
+/// gets it built here).
 pub fn sandbox_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_justclick-sandbox"))
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        cargo_build(&["-p", "justclick-sandbox", "--bin", "justclick-sandbox"]);
+        let bin = profile_dir().join("justclick-sandbox");
+        assert!(bin.is_file(), "{} missing", bin.display());
+        bin
+    })
+    .clone()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -215,8 +257,12 @@ fn library_flags(against: Against) -> Vec<String> {
             flags.push(format!("-Wl,-rpath,{}", dir.join("lib").display()));
             flags
         }
-        _ => {
-            let lib = cdylib();
+        (against, _) => {
+            let lib = if against == Against::TestBuild {
+                hooks_cdylib()
+            } else {
+                cdylib()
+            };
             vec![
                 format!("-I{}", repo().join("include").display()),
                 format!("-L{}", lib.display()),

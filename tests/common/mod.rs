@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use justclick::sandbox::{Config, Fault, FaultConfig, Sandbox};
 use justclick::{Client, Options, ProxySetting};
+use justclick_sandbox::{Config, Fault, FaultConfig, Sandbox};
 
 pub const LOGIN: &str = "demo";
 pub const SECRET: &str = "Xq7-test-secret-0123456789abcdef";
@@ -78,6 +78,7 @@ pub fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
 }
 pub mod c;
 pub mod fake;
+pub mod hooks;
 pub mod php;
 pub mod receiver;
 

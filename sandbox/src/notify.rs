@@ -10,12 +10,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use md5::{Digest, Md5};
+use justclick::notify::notification_hash;
+use justclick::Secret;
 use serde_json::{json, Value as Json};
 
+use super::state::{lock, Settings, Shared};
 use super::store::Outgoing;
-use super::{lock, Settings, Shared};
-use crate::encode::encode;
+use justclick::encode;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -26,7 +27,7 @@ pub(super) fn dispatch(shared: &Shared, settings: &Settings, batch: Vec<Outgoing
     }
     let log: Arc<Mutex<Vec<Json>>> = shared.notifications.clone();
     // A copy the thread owns; zeroized on drop like every Secret.
-    let secret = crate::sign::Secret::new(shared.secret.expose());
+    let secret = shared.secret.clone();
     let external = shared.config.allow_external_notify;
     let empty_time = settings.notify_empty_time;
     let queued = batch.len();
@@ -34,7 +35,7 @@ pub(super) fn dispatch(shared: &Shared, settings: &Settings, batch: Vec<Outgoing
         .name("sandbox-notify".into())
         .spawn(move || {
             for n in batch {
-                let record = send(&n, secret.expose(), empty_time, external);
+                let record = send(&n, &secret, empty_time, external);
                 lock(&log).push(record);
             }
         });
@@ -45,17 +46,13 @@ pub(super) fn dispatch(shared: &Shared, settings: &Settings, batch: Vec<Outgoing
     }
 }
 
-/// The documented signature: plain concatenation, no separators.
-pub(crate) fn sign(id: &str, email: &str, time: &str, secret: &[u8]) -> String {
-    let mut h = Md5::new();
-    h.update(id.as_bytes());
-    h.update(email.as_bytes());
-    h.update(time.as_bytes());
-    h.update(secret);
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+/// The documented signature, `md5(id . email . time . secret)`: the
+/// library's own (the receiver side verifies with the same function).
+pub(crate) fn sign(id: &str, email: &str, time: &str, secret: &Secret) -> String {
+    String::from_utf8(notification_hash(id, email, time, secret).to_vec()).expect("hex")
 }
 
-fn send(n: &Outgoing, secret: &[u8], empty_time: bool, external: bool) -> Json {
+fn send(n: &Outgoing, secret: &Secret, empty_time: bool, external: bool) -> Json {
     let time = if empty_time { "" } else { n.sign[2].as_str() };
     let hash = sign(&n.sign[0], &n.sign[1], time, secret);
     let mut record = json!({
@@ -161,6 +158,7 @@ fn post(url: &str, body: &str, external: bool) -> Result<u16, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use md5::{Digest, Md5};
 
     #[test]
     fn urls_and_loopback_only() {
@@ -189,6 +187,6 @@ mod tests {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        assert_eq!(sign("1", "a@b.ru", "2", b"s"), want);
+        assert_eq!(sign("1", "a@b.ru", "2", &Secret::new(b"s")), want);
     }
 }

@@ -2,12 +2,12 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::{text, Ctx};
-use crate::encode::{Params, Value};
-use crate::sandbox::store::{Answer, Good, Group, Store};
+use super::input::{text, Ctx};
+use crate::store::{Answer, Good, Group, Store};
+use justclick::{Params, Value};
 
 /// UpdateGood fields the sandbox stores (all of API.md section 4).
-const GOOD_FIELDS: &[&str] = crate::good::GOOD_FIELDS;
+const GOOD_FIELDS: &[&str] = justclick::GOOD_FIELDS;
 
 /// §5.1. `good_type` has its documented meaning (`1` physical, `0`
 /// digital) unless the sandbox runs in [SRV]'s strict mode, where only

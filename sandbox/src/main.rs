@@ -1,11 +1,11 @@
-//! `justclick-sandbox`: a local JustClick emulator (see `justclick::sandbox`).
+//! `justclick-sandbox`: a local JustClick emulator (see the `justclick_sandbox` crate).
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use justclick::sandbox::{Config, Fault, FaultConfig, Sandbox};
+use justclick_sandbox::{Config, Fault, FaultConfig, Sandbox};
 
 const USAGE: &str = "\
 justclick-sandbox: a local JustClick API emulator

@@ -5,10 +5,10 @@
 use md5::{Digest, Md5};
 use serde_json::{json, Map, Value as Json};
 
-use super::{list, text, valid_email, Ctx};
-use crate::api::range::{civil_from_days, days_from_civil, days_in_month};
-use crate::encode::{Params, Value};
-use crate::sandbox::store::{Line, Order, Outgoing, Share, Store};
+use super::input::{list, text, valid_email, Ctx};
+use crate::store::{Line, Order, Outgoing, Share, Store};
+use justclick::calendar::{civil_from_days, days_from_civil, days_in_month};
+use justclick::{Params, Value};
 
 /// `dd.mm.yyyy` → days since 1970-01-01, or `None`.
 fn parse_date(s: &str) -> Option<i64> {
@@ -657,7 +657,7 @@ pub(super) fn get_bills(store: &Store, p: &Params) -> Answer {
     Answer::ok("OK", Some(Json::Object(result)))
 }
 
-use crate::sandbox::store::Answer;
+use crate::store::Answer;
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::encode::Params;
+use justclick::Params;
 
 /// An answer before signing: `error_code`, `error_text`, optional `result`.
 #[derive(Clone, Debug, PartialEq)]
@@ -308,12 +308,6 @@ impl Store {
             price,
             ..Line::default()
         }
-    }
-
-    /// Runs one verified API call at the current time from loopback (for
-    /// benchmarks and unit tests); the server uses `sandbox::api::call`.
-    pub fn call(&mut self, method: &str, p: &Params) -> Option<Answer> {
-        super::api::call(self, &super::api::Ctx::now_local(), method, p)
     }
 }
 

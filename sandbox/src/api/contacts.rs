@@ -2,11 +2,11 @@
 
 use serde_json::{json, Value as Json};
 
-use super::{list, text, valid_email, Ctx};
-use crate::encode::Params;
-use crate::sandbox::store::{
+use super::input::{list, text, valid_email, Ctx};
+use crate::store::{
     Answer, Contact, Membership, Store, STATUS_SUBSCRIBE, STATUS_UNSUBSCRIBE, STATUS_WAIT,
 };
+use justclick::Params;
 
 const DAY: i64 = 24 * 3600;
 

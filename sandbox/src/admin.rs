@@ -2,11 +2,11 @@
 
 use serde_json::{json, Value as Json};
 
-use super::faults::parse_fault_form;
-use super::http::{html_page, http_response, Action, Request};
-use super::{lock, Settings, Shared};
-use crate::encode::Value;
-use crate::php::parse_query;
+use super::fault_config::parse_fault_form;
+use super::state::{lock, Settings, Shared};
+use super::wire::{html_page, http_response, Action, Request};
+use justclick::php::parse_query;
+use justclick::Value;
 
 pub(super) fn handle_admin(shared: &Shared, req: &Request) -> Action {
     let ok = |v: Json| {
