@@ -21,6 +21,7 @@ endif
 .PHONY: all help build demo test deps lint test-build shipped test-rust test-php test-python \
 	test-fuzz test-cpp test-install storm header install bench fuzz deps clean dist deb wheel test-dist
 
+## all: the same as build
 all: build
 
 ## help: this list
@@ -34,24 +35,26 @@ build:
 ## demo: build, start the sandbox, run the C and PHP examples against it
 demo:
 	packaging/ensure-deps.sh demo
-	$(CARGO) build --release --features sandbox
+	$(CARGO) build --release
 	examples/demo.sh
 
 ## test: every suite, then every install route (installs what it needs as root).
 ##   The PHP, Python and C/C++ suites load the shipped library (the release
 ##   archive's lib/, unpacked in target/shipped); the Rust tests and the sandbox
-##   are the release build with the `sandbox` feature. See README, Testing.
+##   are the workspace's release build. See README, Testing.
 test: lint test-rust test-php test-python test-fuzz test-dist
 
 ## lint: cargo fmt --check and clippy -D warnings
 lint: | deps
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets --features sandbox -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-## test-build: the release build with the sandbox feature (the sandbox binary,
-##   the Rust tests' library, the test hooks of the panic tests)
+## test-build: the release build of the workspace (the library and the
+##   sandbox binary), and the library with the test hooks in
+##   target/release/hooks/ for the panic tests (tests/hooks-lib.sh)
 test-build: | deps
-	$(CARGO) build --release --features sandbox
+	$(CARGO) build --release
+	CARGO=$(CARGO) tests/hooks-lib.sh release
 
 ## shipped: `make dist`, then the archive unpacked in target/shipped/
 shipped: dist | deps
@@ -59,19 +62,19 @@ shipped: dist | deps
 	mkdir -p $(dir $(SHIPPED))
 	tar -xzf dist/$(DIST_NAME).tar.gz -C $(dir $(SHIPPED))
 
-## test-rust: cargo test (release, sandbox feature); the C/C++ programs it
+## test-rust: cargo test (release, the library and the sandbox); the C/C++ programs it
 ##   builds use the shipped headers, justclick.pc and library. The fault storm
 ##   runs 10 s here (`make storm`: 60 s)
 test-rust: test-build shipped
-	JUSTCLICK_TEST_SHIPPED=$(SHIPPED) JUSTCLICK_STORM_SECONDS=10 $(CARGO) test --release --features sandbox
+	JUSTCLICK_TEST_SHIPPED=$(SHIPPED) JUSTCLICK_STORM_SECONDS=10 $(CARGO) test --release
 
 ## test-php: the PHPUnit suite (php-fpm included) against the shipped library
 test-php: test-build shipped
-	JUSTCLICK_TEST_LIB=$(SHIPPED)/lib/libjustclick.so examples/php/run-tests.sh
+	JUSTCLICK_TEST_LIB=$(SHIPPED)/lib/libjustclick.so bindings/php/run-tests.sh
 
 ## test-python: the pytest suite against the shipped library
 test-python: test-build shipped
-	JUSTCLICK_TEST_LIB=$(SHIPPED)/lib/libjustclick.so examples/python/run-tests.sh
+	JUSTCLICK_TEST_LIB=$(SHIPPED)/lib/libjustclick.so bindings/python/run-tests.sh
 
 ## test-fuzz: every fuzz target briefly (ASan build of its own)
 test-fuzz: | deps
@@ -80,23 +83,25 @@ test-fuzz: | deps
 ## test-cpp: include/justclick.hpp (C++17 under valgrind, C++20 under
 ##   ASan/UBSan) and the C++ example, against the shipped library
 test-cpp: test-build shipped
-	JUSTCLICK_TEST_SHIPPED=$(SHIPPED) $(CARGO) test --release --features sandbox --test c_abi cpp_
+	JUSTCLICK_TEST_SHIPPED=$(SHIPPED) $(CARGO) test --release --test c_abi cpp_
 
 ## test-install: make install from source, then programs built with
 ##   pkg-config, shared and --static (libjustclick.a only, under valgrind)
 test-install: test-build
-	$(CARGO) test --release --features sandbox --test c_abi make_install
+	$(CARGO) test --release --test c_abi make_install
 
 ## storm: the fault storm for 60 s (16 threads, one client; see README)
 storm: test-build
-	JUSTCLICK_STORM_SECONDS=60 $(CARGO) test --release --features sandbox --test storm -- --nocapture
+	JUSTCLICK_STORM_SECONDS=60 $(CARGO) test --release --test storm -- --nocapture
 
-## header: regenerate include/justclick.h and include/justclick_php.h
+## header: regenerate what the method table drives (tests/generated.rs), then the C and PHP headers
+# Two runs: the regions include src/ffi/methods.rs, which the headers are made from.
 header:
-	JUSTCLICK_BLESS=1 $(CARGO) test --release --features sandbox --test header
+	JUSTCLICK_BLESS=1 $(CARGO) test --release --test generated
+	JUSTCLICK_BLESS=1 $(CARGO) test --release --test header
 
 ## install: library, headers (C and C++) and justclick.pc under $(PREFIX)
-##   make install PREFIX=/opt/justclick   (PROFILE=debug FEATURES=sandbox for tests)
+##   make install PREFIX=/opt/justclick   (PROFILE=debug for a debug build)
 # justclick.pc's Libs.private (for `pkg-config --static`) is what rustc says
 # a Rust staticlib needs on this machine (--print native-static-libs, asked
 # of an empty crate: the crate adds no native library, see packaging/common.sh),
@@ -118,8 +123,8 @@ install:
 
 ## bench: the benchmark harness (prints ratios; see README)
 bench:
-	$(CARGO) build --release --features sandbox
-	examples/bench/run.sh
+	$(CARGO) build --release
+	bench/run.sh
 
 ## fuzz: every fuzz target for FUZZ_SECONDS (default 600) each
 fuzz:

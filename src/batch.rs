@@ -17,9 +17,6 @@ pub const MAX_BATCH: usize = 10_000;
 /// API error code meaning "request limit reached".
 pub const RATE_LIMIT_CODE: i64 = 8;
 
-/// Methods retried on the rate-limit error without being marked idempotent.
-const IDEMPOTENT: &[&str] = &["DeleteOrder", "UpdateOrderStatus", "GetBills", "UpdateGood"];
-
 /// Work shared by a batch's threads: the calls, the next one to take, the
 /// deadline, and one result slot per call.
 struct Shared {
@@ -87,7 +84,8 @@ impl BatchCall {
     }
 
     fn retryable(&self) -> bool {
-        self.idempotent || IDEMPOTENT.contains(&self.method.as_str())
+        // The table says which methods are safe to send twice.
+        self.idempotent || crate::api::spec::method(&self.method).is_some_and(|m| m.idempotent)
     }
 
     /// Parses `[{"method": "...", "params": {...}, "idempotent": false}, ...]`.
@@ -244,8 +242,8 @@ impl Client {
                     .take()
                     .unwrap_or_else(|| {
                         Err(Error::Panic(format!(
-                            "internal error: a batch worker stopped before recording this call (a bug in justclick {}; please report it)",
-                            crate::VERSION
+                            "internal error: a batch worker stopped before recording this call ({})",
+                            crate::guard::BUG
                         )))
                     })
             })
@@ -257,9 +255,9 @@ impl Client {
     fn guarded_call(&self, call: &BatchCall, deadline: Option<&Deadline>) -> Result<Response> {
         crate::guard::catch(|| self.call_with_retry(call, deadline)).unwrap_or_else(|detail| {
             Err(Error::Panic(format!(
-                "internal error in a batch call to {} (a bug in justclick {}; please report it): {detail}",
+                "internal error in a batch call to {} ({}): {detail}",
                 crate::endpoints::quote(&call.method),
-                crate::VERSION
+                crate::guard::BUG
             )))
         })
     }
@@ -268,7 +266,7 @@ impl Client {
         if let Some(d) = deadline.filter(|d| d.passed_after(Duration::ZERO)) {
             return Err(d.not_sent());
         }
-        #[cfg(feature = "sandbox")]
+        #[cfg(any(test, feature = "test-hooks"))]
         panic_hook_for_tests(self, call);
         let (max_retries, base) = self.backoff();
         let mut attempt = 0u32;
@@ -293,10 +291,10 @@ impl Client {
     }
 }
 
-/// Test hook (sandbox feature only): a call of the method `SandboxPanic`
+/// Test hook (`test-hooks` feature only): a call of the method `SandboxPanic`
 /// is sent as `SandboxEcho` with its parameters, then panics, so tests can
 /// see a panic in a call that has already reached the server.
-#[cfg(feature = "sandbox")]
+#[cfg(any(test, feature = "test-hooks"))]
 fn panic_hook_for_tests(client: &Client, call: &BatchCall) {
     if call.method == "SandboxPanic" {
         let _ = client.call("SandboxEcho", &call.params);
@@ -334,6 +332,90 @@ fn random_u64() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A loopback server answering every request `0 OK`, signed with
+    /// `secret`, one request per connection; returns its URL and a count of
+    /// the requests it answered. (The sandbox crate cannot serve a unit
+    /// test: it links its own copy of this library.)
+    fn ok_server(secret: &'static str) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = std::sync::Arc::clone(&count);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { return };
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                // Head, then a body as long as Content-Length says.
+                let done = loop {
+                    let Ok(n) = s.read(&mut chunk) else {
+                        break false;
+                    };
+                    if n == 0 {
+                        break false;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf);
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let len: usize = text[..end]
+                            .lines()
+                            .find_map(|l| l.strip_prefix("Content-Length: "))
+                            .and_then(|v| v.trim().parse().ok())
+                            .unwrap_or(0);
+                        if buf.len() >= end + 4 + len {
+                            break true;
+                        }
+                    }
+                };
+                if !done {
+                    continue;
+                }
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let hash =
+                    crate::sign::response_hash("0", "OK", &crate::Secret::new(secret.as_bytes()));
+                let body = format!(
+                    r#"{{"error_code":0,"error_text":"OK","hash":"{}"}}"#,
+                    std::str::from_utf8(&hash).unwrap()
+                );
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        (url, count)
+    }
+
+    /// The Rust API reports a panicking call of a batch as a panic error in
+    /// its slot and keeps the others (the `SandboxPanic` hook of cfg(test),
+    /// which sends the call as `SandboxEcho` first; the same through the C
+    /// ABI: tests/batch.rs).
+    #[test]
+    fn a_panicking_call_is_a_panic_error_in_its_slot() {
+        let (url, requests) = ok_server("unit-secret");
+        let options = crate::Options {
+            base_url: Some(url),
+            proxy: crate::ProxySetting::Direct,
+            ..crate::Options::default()
+        };
+        let c = Client::new("demo", "unit-secret", options).unwrap();
+        let mut calls: Vec<BatchCall> = (0..4)
+            .map(|i| BatchCall::new("SandboxEcho", Params::new().with("i", i as i64)))
+            .collect();
+        calls[2].method = "SandboxPanic".into();
+        for concurrency in [1, 4] {
+            let r = c.call_batch(&calls, concurrency).unwrap();
+            let e = r[2].as_ref().unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Panic, "{e}");
+            assert!(e.to_string().contains("deliberate test panic"), "{e}");
+            assert!(r[0].is_ok() && r[1].is_ok() && r[3].is_ok(), "{r:?}");
+        }
+        // Each call reached the server once, the panicking one included.
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 8);
+    }
 
     #[test]
     fn parse_list() {

@@ -11,9 +11,13 @@ use crate::endpoints::{self, quote, validate_method, OrderStatus, PayStatus};
 use crate::error::{invalid, Result};
 use crate::good::Good;
 use crate::options::Options;
+use crate::pool;
 use crate::response::{self, Response};
 use crate::sign::{request_hash, Secret};
 use crate::transport::Transport;
+
+/// The persistent clients of this process (option `persistent`).
+static PERSISTENT: std::sync::Mutex<Option<pool::Registry<Client>>> = std::sync::Mutex::new(None);
 
 /// Longest secret accepted (JustClick's keys are 40 characters).
 const MAX_SECRET_BYTES: usize = 4096;
@@ -156,7 +160,7 @@ impl Client {
         if options.persistent {
             // Same login, secret and options: a clone of the cached client.
             let make = || Client::build(login, secret, base, options.clone());
-            let mut client = crate::pool::shared(login, secret, &options, make)?;
+            let mut client = pool::shared(&PERSISTENT, login, secret, &options, make)?;
             client.batch_timeout = options.batch_timeout;
             return Ok(client);
         }
@@ -178,7 +182,8 @@ impl Client {
         })
     }
 
-    /// The options the client was built with (the persistent-pool key).
+    /// The options the client was built with.
+    #[cfg(test)]
     pub(crate) fn options(&self) -> &Options {
         &self.inner.options
     }
@@ -259,7 +264,7 @@ impl Client {
     /// recognisable notification, is over 8 MiB, has more than
     /// [`MAX_NOTIFICATION_VARS`](crate::notify::MAX_NOTIFICATION_VARS)
     /// variables or is not UTF-8 is an invalid-argument error.
-    pub fn verify_notification(&self, body: &[u8]) -> Result<crate::Notification> {
+    pub fn verify_notification(&self, body: &[u8]) -> Result<crate::notify::Notification> {
         crate::notify::verify(body, &self.inner.secret)
     }
 
@@ -291,7 +296,9 @@ impl Client {
     /// Signs an encoded body, sends it and verifies the answer.
     fn send_body(&self, method: &str, body: Vec<u8>) -> Result<Response> {
         let mut r = self.send_body_answer(method, body)?.into_response()?;
-        if method == "GetBills" {
+        if crate::api::spec::method(method)
+            .is_some_and(|m| m.result == crate::api::spec::Shape::Bills)
+        {
             // Same shape whether it came through get_bills() or call().
             r.result = Some(response::normalize_bills(r.result.take())?);
         }

@@ -753,7 +753,7 @@ impl<'a> Encoder<'a> {
         // prefix its top-level name does not start with (see `php`).
         let cookie = match path.first() {
             Some(KeyPart::Name(name)) => {
-                crate::php::is_forbidden_key(key.as_bytes(), name.as_bytes())
+                crate::keys::is_forbidden_key(key.as_bytes(), name.as_bytes())
             }
             _ => false,
         };

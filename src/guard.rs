@@ -12,6 +12,14 @@ use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Once;
 
+/// How a caught panic's message names its cause, with the version a bug
+/// report needs.
+pub(crate) const BUG: &str = concat!(
+    "a bug in justclick ",
+    env!("CARGO_PKG_VERSION"),
+    "; please report it"
+);
+
 thread_local! {
     /// True while this thread runs inside [`catch`]. `const` and `Copy`: no
     /// destructor, so it stays readable during thread teardown.

@@ -22,6 +22,7 @@
 
 pub mod api;
 mod batch;
+pub mod calendar;
 mod client;
 mod encode;
 mod endpoints;
@@ -29,6 +30,7 @@ mod error;
 pub mod ffi;
 mod good;
 mod guard;
+mod keys;
 pub mod notify;
 mod options;
 pub mod php;
@@ -39,14 +41,11 @@ mod sign;
 mod suggest;
 mod transport;
 
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
-
 pub use api::results::{
     Count, CreatedOrder, GoodInfo, Group, LeadGroupStatus, List, Order, OrderItem, OrderPartner,
     OrderUtm, PartnerStats,
 };
-pub use api::{Method, Param, Shape, Ty, METHODS};
+pub use api::{Method, Param, Shape, Special, Ty, METHODS};
 pub use batch::{BatchCall, MAX_BATCH, MAX_CONCURRENCY, RATE_LIMIT_CODE};
 pub use client::Client;
 pub use encode::{encode, encode_lenient, Params, Value, MAX_BODY_BYTES, MAX_DEPTH, MAX_VALUES};

@@ -173,14 +173,14 @@ fn range_of(key: &str) -> (u64, u64) {
     }
 }
 
-fn out_of_range(key: &str, got: &dyn std::fmt::Display) -> crate::Error {
+fn out_of_range(key: &str, got: &dyn std::fmt::Display) -> crate::error::Error {
     let (lo, hi) = range_of(key);
     let unit = if key.ends_with("_ms") {
         " milliseconds"
     } else {
         ""
     };
-    crate::Error::invalid(format!(
+    crate::error::Error::invalid(format!(
         "option '{key}' must be between {lo} and {hi}{unit}, got {got}"
     ))
 }

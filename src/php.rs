@@ -7,6 +7,7 @@
 //! that whatever the encoder accepts parses back to the same pairs.
 
 use crate::encode::{Params, Value};
+use crate::keys::is_forbidden_key;
 
 /// Decodes `%XX` (either case) and `+`, like PHP's `urldecode`; malformed
 /// escapes stay literal. Invalid UTF-8 is replaced (PHP keeps raw bytes; the
@@ -149,17 +150,6 @@ fn register(root: &mut Params, raw_name: &[u8], value: String) {
         key = index.map(|i| String::from_utf8_lossy(&i).into_owned());
     }
     set_value(slot, key, Value::Str(value));
-}
-
-/// PHP's cookie-prefix rule (CVE-2022-31629, PHP 8.1.11+): a variable is
-/// dropped when one of its keys (the mangled top-level name or any array
-/// key) starts with `__Host-` or `__Secure-` (case-sensitive) while the
-/// name as sent (`name`, leading spaces removed) does not start with that
-/// same prefix. So `a[__Host-x]` is dropped, `__Host-a[__Host-x]` is kept.
-pub(crate) fn is_forbidden_key(key: &[u8], name: &[u8]) -> bool {
-    [&b"__Host-"[..], b"__Secure-"]
-        .iter()
-        .any(|p| key.starts_with(p) && !name.starts_with(p))
 }
 
 /// The array stored under `key` in `map` (created or replacing a scalar, in

@@ -30,34 +30,38 @@
 //!
 //! Thread-safety: one mutex around the registry, held while a client is
 //! built (no network traffic happens then), never during calls.
+//!
+//! The registry is generic over what it keeps (the client module keeps its
+//! `Client`s in one), so this module needs nothing above the options.
 
 use std::sync::Mutex;
 
 use ring::hmac;
 use ring::rand::SystemRandom;
 
-use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::options::Options;
 
 /// Most persistent pools kept per process.
 pub const MAX_POOLS: usize = 16;
 
-struct Entry {
+struct Entry<T> {
+    login: String,
+    options: Options,
     digest: hmac::Tag,
-    client: Client,
+    value: T,
 }
 
 /// The registry of one process.
-struct Registry {
+pub(crate) struct Registry<T> {
     pid: u32,
     key: hmac::Key,
     /// Least recently used first.
-    entries: Vec<Entry>,
+    entries: Vec<Entry<T>>,
 }
 
-impl Registry {
-    fn new(pid: u32) -> Result<Registry> {
+impl<T: Clone> Registry<T> {
+    fn new(pid: u32) -> Result<Registry<T>> {
         let key = hmac::Key::generate(hmac::HMAC_SHA256, &SystemRandom::new()).map_err(|_| {
             Error::Transport("cannot get random bytes from the system for the pool key".into())
         })?;
@@ -68,38 +72,40 @@ impl Registry {
         })
     }
 
-    /// The cached client for these credentials and options, or a new one
+    /// The cached value for these credentials and options, or a new one
     /// from `make` (then cached, evicting the least recently used).
     fn get_or_make(
         &mut self,
         login: &str,
         secret: &str,
         options: &Options,
-        make: impl FnOnce() -> Result<Client>,
-    ) -> Result<Client> {
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
         let digest = digest_of(&self.key, secret);
         // The HMAC's block buffer held the secret in dead stack frames.
         crate::sign::wipe_stack();
         let found = self.entries.iter().position(|e| {
-            e.client.login() == login
-                && same_pool_options(e.client.options(), options)
+            e.login == login
+                && same_pool_options(&e.options, options)
                 && same_digest(&e.digest, &digest)
         });
         if let Some(i) = found {
             let entry = self.entries.remove(i);
-            let client = entry.client.clone();
+            let value = entry.value.clone();
             self.entries.push(entry);
-            return Ok(client);
+            return Ok(value);
         }
-        let client = make()?;
+        let value = make()?;
         if self.entries.len() >= MAX_POOLS {
             self.entries.remove(0);
         }
         self.entries.push(Entry {
+            login: login.to_owned(),
+            options: options.clone(),
             digest,
-            client: client.clone(),
+            value: value.clone(),
         });
-        Ok(client)
+        Ok(value)
     }
 }
 
@@ -128,20 +134,19 @@ fn same_digest(a: &hmac::Tag, b: &hmac::Tag) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
-
-/// The persistent client for `login`, `secret` and `options`: the cached
-/// one, or the one `make` builds (then cached). The arguments must already
-/// be validated.
-pub(crate) fn shared(
+/// The persistent value for `login`, `secret` and `options` in
+/// `registry`: the cached one, or the one `make` builds (then cached). The
+/// arguments must already be validated.
+pub(crate) fn shared<T: Clone>(
+    registry: &Mutex<Option<Registry<T>>>,
     login: &str,
     secret: &str,
     options: &Options,
-    make: impl FnOnce() -> Result<Client>,
-) -> Result<Client> {
+    make: impl FnOnce() -> Result<T>,
+) -> Result<T> {
     // A panic elsewhere while the lock was held leaves consistent data (each
     // step above is a single Vec operation), so poisoning is ignored.
-    let mut guard = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
+    let mut guard = registry.lock().unwrap_or_else(|p| p.into_inner());
     let pid = std::process::id();
     if guard.as_ref().is_none_or(|r| r.pid != pid) {
         // First use, or a child after fork(): never touch the parent's pools.
@@ -156,6 +161,7 @@ pub(crate) fn shared(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::Client;
     use std::sync::Arc;
 
     fn opts(ua: &str) -> Options {
@@ -165,7 +171,7 @@ mod tests {
         }
     }
 
-    fn get(r: &mut Registry, login: &str, secret: &str, o: &Options) -> Client {
+    fn get(r: &mut Registry<Client>, login: &str, secret: &str, o: &Options) -> Client {
         r.get_or_make(login, secret, o, || Client::new(login, secret, o.clone()))
             .unwrap()
     }
@@ -242,7 +248,7 @@ mod tests {
 
     #[test]
     fn digest_compare() {
-        let r = Registry::new(1).unwrap();
+        let r = Registry::<Client>::new(1).unwrap();
         let a = hmac::sign(&r.key, b"secret");
         assert!(same_digest(&a, &hmac::sign(&r.key, b"secret")));
         assert!(!same_digest(&a, &hmac::sign(&r.key, b"secreT")));

@@ -578,7 +578,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "sandbox")] // rcgen makes the extra CA
     fn one_root_store_with_and_without_ca_file() {
         let RootCerts::Specific(bundled) = root_certs(None).unwrap() else {
             panic!("the bundled roots must be a specific list, not ureq's own WebPki set");

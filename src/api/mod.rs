@@ -14,7 +14,7 @@ use crate::encode::Params;
 use crate::endpoints::quote;
 use crate::error::{Error, Result};
 use crate::response::{Outcome, Response};
-pub use spec::{method, Method, Param, Shape, Ty, GOODS_KEYS, METHODS, UTM_KEYS};
+pub use spec::{method, Method, Param, Shape, Special, Ty, GOODS_KEYS, METHODS, UTM_KEYS};
 
 /// The text AddLeadToGroup sends with code 0 when no given group exists or
 /// may be subscribed to (documented as code 103), as the server's code
@@ -119,7 +119,7 @@ pub fn prepare(name: &str, params: &Params) -> Result<Params> {
 
 /// The README's "Methods" table (Markdown), generated from [`METHODS`]:
 /// method, purpose, required parameters and the name in each language.
-/// `tests/readme_methods.rs` keeps the README's copy in step.
+/// `tests/generated.rs` keeps the README's copy in step.
 pub fn readme_table() -> String {
     let mut out = String::from(
         "| Method | Purpose | Required | Rust | C | PHP | Python |\n|---|---|---|---|---|---|---|\n",
@@ -180,7 +180,7 @@ impl Client {
     pub fn call_method(&self, name: &str, params: &Params) -> Result<Response> {
         let m = lookup(name)?;
         let params = validate::validate(m, params)?;
-        if m.name == "getOrdersWithGoods" {
+        if m.special == Special::DateRange {
             return range::orders_with_goods(self, &params);
         }
         self.send_validated(m, &params)
@@ -200,7 +200,7 @@ impl Client {
     /// Sends already validated params and maps the special answers.
     pub(crate) fn send_validated(&self, m: &Method, params: &Params) -> Result<Response> {
         let answer = self.send_answer(m.name, params)?;
-        if m.name == "CreateOrder" && answer.code == ALREADY_EXISTS_CODE {
+        if m.special == Special::ExistingOrder && answer.code == ALREADY_EXISTS_CODE {
             let bill_id = answer
                 .result
                 .as_ref()
@@ -221,11 +221,11 @@ impl Client {
                 outcome: Some(Outcome::AlreadyExists { bill_id }),
             });
         }
-        if m.name == "AddLeadToGroup" {
+        if m.special == Special::LeadOutcome {
             return add_lead_outcome(answer);
         }
         let mut r = answer.into_response()?;
-        if m.name == "GetBills" {
+        if m.result == Shape::Bills {
             r.result = Some(crate::response::normalize_bills(r.result.take())?);
         }
         Ok(r)
@@ -280,6 +280,7 @@ macro_rules! typed_methods {
 }
 
 typed_methods! {
+    // generated:begin typed methods (tests/generated.rs; make header)
     add_lead_to_group => "AddLeadToGroup",
     update_subscriber_data => "UpdateSubscriberData",
     delete_subscribe => "DeleteSubscribe",
@@ -296,6 +297,7 @@ typed_methods! {
     delete_good => "DeleteGood",
     get_all_goods => "GetAllGoods",
     get_partner_stats => "GetPartnerStats",
+    // generated:end
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 use serde_json::Value as Json;
 
 use crate::api::spec::{method, Method};
-use crate::api::validate::parse_dmy;
+use crate::calendar::{days_from_civil, dmy, parse_dmy};
 use crate::client::Client;
 use crate::encode::{Params, Value};
 use crate::error::{invalid, Error, Result};
@@ -29,55 +29,6 @@ pub const CHUNK_DAYS: i64 = 28;
 
 /// The service's "no orders" answers: an empty chunk is not an error.
 const NOT_FOUND_CODES: &[i64] = &[400, 401];
-
-/// Days in `month` of `year` (proleptic Gregorian).
-pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day number (inverse of [`days_from_civil`]).
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
-}
-
-/// `dd.mm.yyyy` of a day number.
-pub(crate) fn dmy(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{d:02}.{m:02}.{y:04}")
-}
 
 /// Day ranges of at most [`CHUNK_DAYS`] days (both ends counted) covering
 /// `first..=last` in order, each starting on the day the previous one ends
@@ -230,17 +181,6 @@ pub(crate) fn orders_with_goods(client: &Client, params: &Params) -> Result<Resp
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn civil_round_trip() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        for day in (-1000..80_000).step_by(7) {
-            let (y, m, d) = civil_from_days(day);
-            assert_eq!(days_from_civil(y, m, d), day);
-        }
-        assert_eq!(dmy(days_from_civil(2024, 2, 29)), "29.02.2024");
-    }
 
     #[test]
     fn chunks_share_each_boundary_day_and_never_exceed_28_days() {

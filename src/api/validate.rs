@@ -1,8 +1,8 @@
 //! Checks a method's parameters against its declaration before any traffic
 //! and produces the exact `Params` to send.
 
-use crate::api::range::days_in_month;
 use crate::api::spec::{Method, Param, Ty, GOODS_KEYS, UTM_KEYS};
+use crate::calendar::{parse_dmy, parse_ymd};
 use crate::encode::{Params, Value};
 use crate::endpoints::{quote, validate_email};
 use crate::error::{invalid, Error, Result};
@@ -92,7 +92,7 @@ fn cross_check_update_order_status(p: &Params) -> Result<()> {
         _ => None,
     };
     let status = text("status").unwrap_or_default();
-    let status: crate::OrderStatus = status.parse()?;
+    let status: crate::endpoints::OrderStatus = status.parse()?;
     let date = match p.get("date") {
         Some(Value::Int(i)) => Some(*i),
         _ => None,
@@ -466,40 +466,6 @@ fn unix(name: &str, t: i64) -> Result<i64> {
         ));
     }
     Ok(t)
-}
-
-fn digits(s: &str) -> Option<u32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// A real calendar date (year 1970..=9999).
-fn date(y: u32, m: u32, d: u32) -> Option<(i64, u32, u32)> {
-    let y = i64::from(y);
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    Some((y, m, d))
-}
-
-/// `dd.mm.yyyy` → (year, month, day) if it is a real date.
-pub(crate) fn parse_dmy(s: &str) -> Option<(i64, u32, u32)> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[2] != b'.' || b[5] != b'.' {
-        return None;
-    }
-    date(digits(&s[6..])?, digits(&s[3..5])?, digits(&s[..2])?)
-}
-
-/// `YYYY-MM-DD` → (year, month, day) if it is a real date.
-pub(crate) fn parse_ymd(s: &str) -> Option<(i64, u32, u32)> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    date(digits(&s[..4])?, digits(&s[5..7])?, digits(&s[8..])?)
 }
 
 #[cfg(test)]

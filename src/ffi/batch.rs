@@ -2,9 +2,11 @@
 
 use std::ffi::{c_char, CString};
 
-use super::boundary::{arg, ffi_fn, Failure};
+use super::arg;
+use super::boundary::{ffi_fn, Failure};
+use super::codes::jc_status;
 use super::document::{c_string, document, write_outcome, Document, PANIC_FALLBACK};
-use super::{jc_client, jc_status};
+use super::handles::jc_client;
 use crate::batch::BatchCall;
 use crate::error::Error;
 use crate::response::Response;

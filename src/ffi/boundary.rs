@@ -5,49 +5,9 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
-use crate::error::Error;
-
+use super::codes::jc_status;
 use super::document::Document;
-use super::jc_status;
-
-/// Why a call failed at the boundary or in the core.
-pub(super) enum Failure {
-    Null(String),
-    Core(Error),
-    Panic(String),
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Failure {
-        Failure::Core(e)
-    }
-}
-
-impl Failure {
-    pub(super) fn status(&self) -> jc_status {
-        match self {
-            Failure::Null(_) => jc_status::JC_ERR_NULL_ARGUMENT,
-            Failure::Panic(_) => jc_status::JC_ERR_PANIC,
-            Failure::Core(e) => match e {
-                Error::InvalidArgument(_) => jc_status::JC_ERR_INVALID_ARGUMENT,
-                Error::Transport(_) => jc_status::JC_ERR_TRANSPORT,
-                Error::Timeout(_) => jc_status::JC_ERR_TIMEOUT,
-                Error::HttpStatus { .. } => jc_status::JC_ERR_HTTP_STATUS,
-                Error::BadResponse(_) => jc_status::JC_ERR_BAD_RESPONSE,
-                Error::BadSignature(_) => jc_status::JC_ERR_BAD_SIGNATURE,
-                Error::Api { .. } => jc_status::JC_ERR_API,
-                Error::Panic(_) => jc_status::JC_ERR_PANIC,
-            },
-        }
-    }
-
-    pub(super) fn message(&self) -> String {
-        match self {
-            Failure::Null(m) | Failure::Panic(m) => m.clone(),
-            Failure::Core(e) => e.to_string(),
-        }
-    }
-}
+pub(super) use super::failure::Failure;
 
 /// Writes an exported function's body, so that none can skip the rules.
 ///
@@ -84,19 +44,19 @@ impl Failure {
 macro_rules! ffi_fn {
     ($name:ident($($arg:ident: $kind:ident $(($len:ident))?),* $(,)?) -> document($out:ident) $body:block) => {
         $crate::ffi::boundary::with_document(stringify!($name), $out, || {
-            $(let $arg = $crate::ffi::boundary::arg::$kind($arg, $($len,)? stringify!($arg))?;)*
+            $(let $arg = $crate::ffi::arg::$kind($arg, $($len,)? stringify!($arg))?;)*
             $crate::ffi::boundary::lift($body)
         })
     };
     ($name:ident($($arg:ident: $kind:ident $(($len:ident))?),* $(,)?) -> handle($out:ident) $body:block) => {
         $crate::ffi::boundary::with_handle(stringify!($name), $out, stringify!($out), || {
-            $(let $arg = $crate::ffi::boundary::arg::$kind($arg, $($len,)? stringify!($arg))?;)*
+            $(let $arg = $crate::ffi::arg::$kind($arg, $($len,)? stringify!($arg))?;)*
             $crate::ffi::boundary::lift($body)
         })
     };
     ($name:ident($($arg:ident: $kind:ident $(($len:ident))?),* $(,)?) -> status $body:block) => {
         $crate::ffi::boundary::with_status(stringify!($name), || {
-            $(let $arg = $crate::ffi::boundary::arg::$kind($arg, $($len,)? stringify!($arg))?;)*
+            $(let $arg = $crate::ffi::arg::$kind($arg, $($len,)? stringify!($arg))?;)*
             $crate::ffi::boundary::lift($body)
         })
     };
@@ -126,8 +86,8 @@ pub(super) fn guarded<T>(
 ) -> Result<T, Failure> {
     crate::guard::catch(f).unwrap_or_else(|detail| {
         Err(Failure::Panic(format!(
-            "internal error in {function} (a bug in justclick {}; please report it): {detail}",
-            crate::VERSION
+            "internal error in {function} ({}): {detail}",
+            crate::guard::BUG
         )))
     })
 }
@@ -256,154 +216,4 @@ pub(super) fn with_free<T>(function: &str, ptr: *mut T, f: impl FnOnce(*mut T)) 
 /// The `value(fallback)` rule of [`ffi_fn!`].
 pub(super) fn with_value<T>(function: &str, fallback: T, f: impl FnOnce() -> T) -> T {
     guarded(function, || Ok(f())).unwrap_or(fallback)
-}
-
-/// The argument kinds of [`ffi_fn!`]: each checks one C argument and
-/// returns its Rust value, naming the argument in its error.
-///
-/// SAFETY (all): a pointer argument is NULL or valid for the call as the
-/// header documents (a NUL-terminated string, or a handle from its `_new`
-/// not yet freed).
-pub(super) mod arg {
-    use std::ffi::{c_char, CStr};
-
-    use super::Failure;
-    use crate::encode::Params;
-    use crate::error::Error;
-    use crate::ffi::{jc_client, jc_options};
-    use crate::Client;
-
-    /// Largest JSON or byte-buffer argument accepted (16 MiB).
-    const MAX_JSON_INPUT: usize = 16 << 20;
-
-    /// A required string as UTF-8.
-    pub(crate) unsafe fn text<'a>(p: *const c_char, name: &str) -> Result<&'a str, Failure> {
-        if p.is_null() {
-            return Err(Failure::Null(format!("{name} is NULL")));
-        }
-        let bytes = CStr::from_ptr(p).to_bytes();
-        std::str::from_utf8(bytes).map_err(|e| {
-            Failure::Core(Error::InvalidArgument(format!(
-                "{name} is not valid UTF-8 (bad byte at offset {})",
-                e.valid_up_to()
-            )))
-        })
-    }
-
-    /// Like [`text`], NULL allowed (and `""` treated as not given).
-    pub(crate) unsafe fn opt_text<'a>(
-        p: *const c_char,
-        name: &str,
-    ) -> Result<Option<&'a str>, Failure> {
-        if p.is_null() {
-            return Ok(None);
-        }
-        text(p, name).map(|s| (!s.is_empty()).then_some(s))
-    }
-
-    /// An optional JSON argument: NULL or `""` is not given; UTF-8 and at
-    /// most 16 MiB.
-    pub(crate) unsafe fn json<'a>(
-        p: *const c_char,
-        name: &str,
-    ) -> Result<Option<&'a str>, Failure> {
-        let Some(s) = opt_text(p, name)? else {
-            return Ok(None);
-        };
-        if s.len() > MAX_JSON_INPUT {
-            return Err(Failure::Core(Error::InvalidArgument(format!(
-                "{name} is larger than {MAX_JSON_INPUT} bytes"
-            ))));
-        }
-        Ok(Some(s))
-    }
-
-    /// A required JSON argument: NULL is a NULL argument, `""` is empty.
-    pub(crate) unsafe fn required_json<'a>(
-        p: *const c_char,
-        name: &str,
-    ) -> Result<&'a str, Failure> {
-        if p.is_null() {
-            return Err(Failure::Null(format!("{name} is NULL")));
-        }
-        json(p, name)?
-            .ok_or_else(|| Failure::Core(Error::InvalidArgument(format!("{name} is empty"))))
-    }
-
-    /// The parameters of a call: NULL, `""` or a JSON object (see `jc_call`
-    /// for what is accepted), as [`Params`].
-    pub(crate) unsafe fn params(p: *const c_char, name: &str) -> Result<Params, Failure> {
-        match json(p, name)? {
-            Some(j) => Params::from_json(j).map_err(|e| named(e, name)),
-            None => Ok(Params::new()),
-        }
-    }
-
-    /// A byte buffer given as a pointer and a length (not NUL-terminated):
-    /// NULL with `len` 0 is an empty buffer, refused as an invalid argument
-    /// (no caller means "nothing" by it); NULL with `len` > 0 is a NULL
-    /// argument. At most 16 MiB, checked before the buffer is touched.
-    ///
-    /// SAFETY: a non-NULL `p` is valid for reads of `len` bytes.
-    pub(crate) unsafe fn bytes<'a>(
-        p: *const c_char,
-        len: usize,
-        name: &str,
-    ) -> Result<&'a [u8], Failure> {
-        if p.is_null() {
-            return Err(if len == 0 {
-                Failure::Core(Error::InvalidArgument(format!(
-                    "{name} is empty (NULL with length 0)"
-                )))
-            } else {
-                Failure::Null(format!("{name} is NULL (with length {len})"))
-            });
-        }
-        if len > MAX_JSON_INPUT {
-            return Err(Failure::Core(Error::InvalidArgument(format!(
-                "{name} is larger than {MAX_JSON_INPUT} bytes"
-            ))));
-        }
-        Ok(std::slice::from_raw_parts(p.cast::<u8>(), len))
-    }
-
-    /// A required client handle.
-    pub(crate) unsafe fn client<'a>(
-        c: *const jc_client,
-        _name: &str,
-    ) -> Result<&'a Client, Failure> {
-        if c.is_null() {
-            return Err(Failure::Null("client is NULL".into()));
-        }
-        Ok(&(*c).inner)
-    }
-
-    /// A required options builder, to modify (`jc_options *`).
-    pub(crate) unsafe fn options_mut<'a>(
-        o: *mut jc_options,
-        name: &str,
-    ) -> Result<&'a mut jc_options, Failure> {
-        if o.is_null() {
-            return Err(Failure::Null(format!("{name} is NULL")));
-        }
-        Ok(&mut *o)
-    }
-
-    /// An optional options builder, read only (`const jc_options *`).
-    pub(crate) unsafe fn opt_options<'a>(
-        o: *const jc_options,
-        _name: &str,
-    ) -> Result<Option<&'a jc_options>, Failure> {
-        Ok(o.as_ref())
-    }
-
-    /// An argument error prefixed with the argument's name.
-    pub(crate) fn named(e: Error, name: &str) -> Failure {
-        match e {
-            Error::InvalidArgument(m) => {
-                Failure::Core(Error::InvalidArgument(format!("{name}: {m}")))
-            }
-            other => Failure::Core(other),
-        }
-    }
 }

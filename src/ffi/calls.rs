@@ -3,10 +3,12 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{arg, ffi_fn};
-use super::{jc_client, jc_status};
+use super::arg;
+use super::boundary::ffi_fn;
+use super::codes::jc_status;
+use super::handles::jc_client;
+use crate::endpoints::{OrderStatus, PayStatus};
 use crate::good::Good;
-use crate::{OrderStatus, PayStatus};
 
 /// DeleteOrder: deletes order `bill_id`.
 ///

@@ -3,20 +3,10 @@
 use std::ffi::c_char;
 
 use super::boundary::ffi_fn;
-use super::jc_status;
+use super::codes::jc_status;
+use super::handles::jc_client;
+use crate::client::Client;
 use crate::options::Options;
-use crate::Client;
-
-/// An API client. Opaque.
-///
-/// Create with `jc_client_new_with_options` or `jc_client_new`, destroy
-/// with `jc_client_free`. All call
-/// functions take `const jc_client *`: one client may be used by any number
-/// of threads at once, and should be, so that its kept-alive connections are
-/// reused.
-pub struct jc_client {
-    pub(super) inner: Client,
-}
 
 /// Creates a client for account `login` with API key `secret`.
 ///

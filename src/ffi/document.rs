@@ -1,12 +1,12 @@
-//! The JSON documents written to `*out_json` (schema in the header) and
-//! `jc_string_free`, which frees them.
+//! The JSON documents written to `*out_json` (schema in the header);
+//! `jc_string_free` (src/ffi/status.rs) frees them.
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{CStr, CString};
 
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::boundary::{ffi_fn, Failure};
+use super::failure::Failure;
 use crate::error::Error;
 use crate::notify::Notification;
 use crate::response::Response;
@@ -75,7 +75,8 @@ pub(super) fn write_outcome(
 ) -> serde_json::Result<()> {
     const NULL: Json = Json::Null;
     #[cfg(test)]
-    super::tests::maybe_panic_in_document();
+    #[cfg(test)]
+    maybe_panic_in_document();
     match outcome {
         Ok(r) => serde_json::to_writer(
             &mut *out,
@@ -142,10 +143,20 @@ pub(super) fn failure_document(outcome: &Result<Response, Failure>) -> CString {
         .unwrap_or_else(|| PANIC_FALLBACK.to_owned())
 }
 
-/// Frees a string returned through an `out_json` argument. NULL is a no-op.
-/// Each string must be freed exactly once, with this function only, and
-/// must not be modified (not even its length) before that.
-#[no_mangle]
-pub unsafe extern "C" fn jc_string_free(s: *mut c_char) {
-    ffi_fn!(jc_string_free() -> free(s) { drop(CString::from_raw(s)) })
+#[cfg(test)]
+thread_local! {
+    static PANIC_IN_DOCUMENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Test hook: the next document written on this thread panics.
+#[cfg(test)]
+pub(super) fn panic_in_next_document() {
+    PANIC_IN_DOCUMENT.with(|p| p.set(true));
+}
+
+#[cfg(test)]
+fn maybe_panic_in_document() {
+    if PANIC_IN_DOCUMENT.with(|p| p.replace(false)) {
+        panic!("deliberate panic while writing a document");
+    }
 }

@@ -48,6 +48,14 @@
 
 // `ffi_fn!` and the rules every export goes through.
 mod boundary;
+// The status codes (jc_status).
+mod codes;
+// The opaque handles: jc_client, jc_options.
+mod handles;
+// The argument checks of `ffi_fn!`.
+mod arg;
+// Why a call failed, its status and message.
+mod failure;
 // jc_client_new, jc_client_free.
 mod client;
 // The options builder (jc_options_*) and jc_client_new_with_options.
@@ -60,9 +68,9 @@ mod methods;
 mod notify;
 // jc_call_batch.
 mod batch;
-// The JSON documents, jc_string_free.
+// The JSON documents.
 mod document;
-// jc_status, jc_status_name, jc_version, jc_last_error_message.
+// jc_string_free, jc_status_name, jc_version, jc_last_error_message.
 mod status;
 
 #[cfg(test)]
@@ -70,30 +78,27 @@ mod tests;
 
 pub use batch::jc_call_batch;
 pub use calls::{jc_call, jc_delete_order, jc_get_bills, jc_update_good, jc_update_order_status};
-pub use client::{jc_client, jc_client_free, jc_client_new};
-pub use document::jc_string_free;
-pub use methods::{
-    jc_add_good, jc_add_lead_to_group, jc_create_order, jc_delete_good, jc_delete_subscribe,
-    jc_get_all_goods, jc_get_all_groups, jc_get_count_subscribe, jc_get_lead_group_statuses,
-    jc_get_lead_groups, jc_get_order_details, jc_get_order_info, jc_get_orders,
-    jc_get_orders_with_goods, jc_get_partner_stats, jc_update_subscriber_data,
-};
+pub use client::{jc_client_free, jc_client_new};
+pub use codes::jc_status;
+pub use handles::{jc_client, jc_options};
+// Every export of the table (generated: tests/generated.rs).
+pub use methods::*;
 pub use notify::jc_verify_notification;
 pub use options::{
-    jc_client_new_with_options, jc_options, jc_options_free, jc_options_new, jc_options_set_bool,
+    jc_client_new_with_options, jc_options_free, jc_options_new, jc_options_set_bool,
     jc_options_set_int, jc_options_set_str,
 };
-pub use status::{jc_last_error_message, jc_status, jc_status_name, jc_version};
+pub use status::{jc_last_error_message, jc_status_name, jc_string_free, jc_version};
 
-/// Test hook (not in the header, only built with the `sandbox` feature):
+/// Test hook (not in the header, only built with the `test-hooks` feature):
 /// panics inside the boundary so tests can see `JC_ERR_PANIC`.
-#[cfg(feature = "sandbox")]
+#[cfg(any(test, feature = "test-hooks"))]
 #[no_mangle]
 pub unsafe extern "C" fn jc_test_panic(out_json: *mut *mut std::ffi::c_char) -> jc_status {
     boundary::ffi_fn!(jc_test_panic() -> document(out_json) { deliberate_panic() })
 }
 
-#[cfg(feature = "sandbox")]
+#[cfg(any(test, feature = "test-hooks"))]
 fn deliberate_panic() -> Result<crate::response::Response, crate::error::Error> {
     panic!("deliberate test panic")
 }

@@ -4,7 +4,8 @@
 use std::ffi::c_char;
 
 use super::boundary::ffi_fn;
-use super::{jc_client, jc_status};
+use super::codes::jc_status;
+use super::handles::jc_client;
 
 /// Verifies a notification the service posted to the shop (new, cancelled,
 /// paid, prepaid or refunded order; subscription).

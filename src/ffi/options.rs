@@ -8,47 +8,12 @@
 use std::ffi::c_char;
 
 use super::boundary::ffi_fn;
-use super::client::jc_client;
-use super::jc_status;
+use super::codes::jc_status;
+use super::handles::{jc_client, jc_options};
+use crate::client::Client;
 use crate::encode::Value;
 use crate::error::Error;
 use crate::options::Options;
-use crate::Client;
-
-/// Client options under construction, for `jc_client_new_with_options`.
-/// Opaque.
-///
-/// Create with `jc_options_new`, fill with `jc_options_set_str`,
-/// `jc_options_set_int` and `jc_options_set_bool`, destroy with
-/// `jc_options_free`. The keys, types and bounds are those of
-/// `jc_client_new`'s `options_json`. A builder may be used for any number
-/// of clients and freed at any time: clients copy what they need. The
-/// setters need the builder to themselves (`jc_options *`); once filled, a
-/// `const jc_options *` may be read by several threads at once.
-pub struct jc_options {
-    /// In the order first set; setting a key again replaces its value.
-    values: Vec<(String, Value)>,
-}
-
-impl jc_options {
-    /// Checks `key` and `value` as the JSON form would (known key, right
-    /// type, within bounds), then records them.
-    fn set(&mut self, key: &str, value: Value) -> Result<(), Error> {
-        let mut probe = Options::default();
-        probe.set_value(key, &value)?;
-        probe.validate()?;
-        match self.values.iter_mut().find(|(k, _)| k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.values.push((key.to_owned(), value)),
-        }
-        Ok(())
-    }
-
-    /// The options, parsed and validated like the JSON form.
-    fn options(&self) -> Result<Options, Error> {
-        Options::from_values(self.values.iter().map(|(k, v)| (k.as_str(), v)))
-    }
-}
 
 /// Creates an empty options builder (every option at its default).
 ///
@@ -57,7 +22,7 @@ impl jc_options {
 #[no_mangle]
 pub unsafe extern "C" fn jc_options_new(out: *mut *mut jc_options) -> jc_status {
     ffi_fn!(jc_options_new() -> handle(out) {
-        Ok::<_, Error>(jc_options { values: Vec::new() })
+        Ok::<_, Error>(jc_options::empty())
     })
 }
 

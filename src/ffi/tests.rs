@@ -10,18 +10,6 @@ use super::document::write_outcome;
 use super::*;
 use crate::error::Error;
 use crate::response::Response;
-use std::cell::Cell;
-
-thread_local! {
-    static PANIC_IN_DOCUMENT: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Test hook: panics once while a document is written, when armed.
-pub(super) fn maybe_panic_in_document() {
-    if PANIC_IN_DOCUMENT.with(|p| p.replace(false)) {
-        panic!("deliberate panic while writing a document");
-    }
-}
 
 #[test]
 fn documents_are_built_inside_the_boundary() {
@@ -32,7 +20,7 @@ fn documents_are_built_inside_the_boundary() {
             outcome: None,
         })
     };
-    PANIC_IN_DOCUMENT.with(|p| p.set(true));
+    super::document::panic_in_next_document();
     let mut out: *mut c_char = std::ptr::null_mut();
     let st = unsafe { with_document("jc_doc_test", &mut out, ok) };
     assert_eq!(
@@ -46,7 +34,7 @@ fn documents_are_built_inside_the_boundary() {
     assert!(last_error().contains("deliberate panic while writing"));
     // A slot of a batch whose document fails becomes a panic document.
     let mut doc = b"[".to_vec();
-    PANIC_IN_DOCUMENT.with(|p| p.set(true));
+    super::document::panic_in_next_document();
     let slot = crate::guard::catch(|| write_slot(&mut doc, &ok()));
     assert!(slot.is_err(), "the hook fired");
     assert_eq!(
@@ -242,7 +230,6 @@ fn failure_documents_have_fixed_keys() {
     );
 }
 
-#[cfg(feature = "sandbox")]
 #[test]
 fn panics_become_a_status() {
     let mut out: *mut c_char = std::ptr::null_mut();
