@@ -551,6 +551,7 @@ class Client {
     // justclick.h): `params_json` is a JSON object of the documented names
     // ("" = none, for methods without required parameters); invalid
     // parameters throw InvalidArgumentError before any traffic.
+    // generated:begin methods (tests/generated.rs; make header)
 
     /// AddLeadToGroup; see Reply for its documented special answer.
     Reply add_lead_to_group(const Text &params_json = "") const {
@@ -631,6 +632,8 @@ class Client {
     std::string get_partner_stats(const Text &params_json = "") const {
         return detail::result_of(method(jc_get_partner_stats, params_json));
     }
+
+    // generated:end
 
     /// Verifies a notification the shop received: `body` is the raw
     /// application/x-www-form-urlencoded request body (any bytes). Throws

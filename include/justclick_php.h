@@ -348,15 +348,15 @@ jc_status jc_call(const jc_client *client,
  * form.
  *
  * `params_json` is NULL or a JSON object of the documented parameter names.
- * Required: `rid` (a list of group names; one name is accepted) and
+ * Required: `rid` (a list of names or ids; one is accepted) and
  * `lead_email`; optional `lead_name`, `lead_phone`, `lead_city`, `tag`,
  * `doneurl2`, `activation`, `utm` (an object of UTM tags), `aff`, `ad`,
  * `noaff`. A contact already in every group is a success with
- * `"outcome":"already_registered"`; a code-0 text the library does not
- * know is a success with `"outcome":"unknown"` (it proves no subscription;
- * `error_text` holds the text); the service's "invalid group" answer
- * (code 0) is `JC_ERR_API` with code 103. Parameters that break the
- * method's rules (missing, unknown, wrong type or format) are
+ * `"outcome":"already_registered"`; a code-0 text the library does not know
+ * is a success with `"outcome":"unknown"` (it proves no subscription;
+ * `error_text` holds the text); the service's "invalid group" answer (code
+ * 0) is `JC_ERR_API` with code 103. Parameters that break the method's
+ * rules (missing, unknown, wrong type or format) are
  * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
  * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
  * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
@@ -384,12 +384,12 @@ jc_status jc_update_subscriber_data(const jc_client *client,
  * groups).
  *
  * `params_json` is NULL or a JSON object of the documented parameter names.
- * Required: `lead_email` and `rass_name` (a group name or a list of them).
- * Parameters that break the method's rules (missing, unknown, wrong type or
- * format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
- * most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
- * the caller, free with `jc_string_free`). Thread-safe: `client` may be
- * shared.
+ * Required: `lead_email` and `rass_name` (one name or id, or a list of
+ * them). Parameters that break the method's rules (missing, unknown, wrong
+ * type or format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks
+ * for at most the client's timeout. `*out_json` as for `jc_delete_order`
+ * (owned by the caller, free with `jc_string_free`). Thread-safe: `client`
+ * may be shared.
  */
 jc_status jc_delete_subscribe(const jc_client *client, const char *params_json, char **out_json);
 
@@ -409,8 +409,8 @@ jc_status jc_get_lead_group_statuses(const jc_client *client,
                                      char **out_json);
 
 /**
- * GetLeadGroups. Deprecated (use `jc_get_lead_group_statuses`): lists a
- * contact's groups.
+ * GetLeadGroups (deprecated): lists a contact's groups (use
+ * GetLeadGroupStatuses).
  *
  * `params_json` is NULL or a JSON object of the documented parameter names.
  * Required: `email`. Parameters that break the method's rules (missing,
@@ -452,15 +452,19 @@ jc_status jc_get_count_subscribe(const jc_client *client, const char *params_jso
  * `params_json` is NULL or a JSON object of the documented parameter names.
  * Required: `goods` (a non-empty list of
  * `{"good_name":...,"good_sum":...}`) and `bill_email`; optional
- * `bill_first_name`, `bill_phone`, `bill_created` (UNIX seconds), `utm` (an
- * object), and the other documented `bill_*` fields. When the identical
- * order exists already (the service's code 601), this is a success with
- * `"outcome":"already_exists"` and `result.bill_id` the existing order.
- * Parameters that break the method's rules (missing, unknown, wrong type or
- * format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
- * most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
- * the caller, free with `jc_string_free`). Thread-safe: `client` may be
- * shared.
+ * `bill_first_name`, `bill_surname`, `bill_otchestvo`, `bill_phone`,
+ * `bill_country`, `bill_region`, `bill_city`, `bill_address`,
+ * `bill_postal_code`, `bill_kupon`, `bill_tag`, `bill_comment`, `bill_ip`,
+ * `bill_timer_kill` (a boolean or UNIX seconds), `bill_created` (UNIX
+ * seconds), `bill_domain`, `utm` (an object of UTM tags), `bill_aff`,
+ * `bill_aff_name`, `bill_paff`, `bill_paff_name`, `bill_ad_id`. When the
+ * identical order exists already (the service's code 601), this is a
+ * success with `"outcome":"already_exists"` and `result.bill_id` the
+ * existing order. Parameters that break the method's rules (missing,
+ * unknown, wrong type or format) are `JC_ERR_INVALID_ARGUMENT` before any
+ * traffic. Blocks for at most the client's timeout. `*out_json` as for
+ * `jc_delete_order` (owned by the caller, free with `jc_string_free`).
+ * Thread-safe: `client` may be shared.
  */
 jc_status jc_create_order(const jc_client *client, const char *params_json, char **out_json);
 
@@ -478,8 +482,8 @@ jc_status jc_create_order(const jc_client *client, const char *params_json, char
 jc_status jc_get_order_details(const jc_client *client, const char *params_json, char **out_json);
 
 /**
- * GetOrderInfo. Deprecated (use `jc_get_order_details`): returns one order
- * as a one-element list.
+ * GetOrderInfo (deprecated): returns one order as a one-element list (use
+ * getOrderDetails).
  *
  * `params_json` is NULL or a JSON object of the documented parameter names.
  * Required: `bill_id`; optional `good_info`. Parameters that break the
@@ -491,14 +495,15 @@ jc_status jc_get_order_details(const jc_client *client, const char *params_json,
 jc_status jc_get_order_info(const jc_client *client, const char *params_json, char **out_json);
 
 /**
- * getOrdersWithGoods: lists the orders created in a date range, with their
- * lines and partners.
+ * getOrdersWithGoods: lists the orders created in a date range, with lines
+ * and partners (any range: split by the library).
  *
  * `params_json` is NULL or a JSON object of the documented parameter names.
- * Optional `begin_date` / `end_date` (dd.mm.yyyy), `paid`, `goods`;
- * `params_json` may be NULL. Any range is accepted: the library splits it
- * into ranges the service serves and returns one list, in order (so this
- * may send several requests, each bounded by the timeout). Parameters that
+ * Optional `begin_date` (dd.mm.yyyy), `end_date` (dd.mm.yyyy), `paid`,
+ * `goods` (one name or id, or a list of them); `params_json` may be NULL.
+ * Any range is accepted: the library splits it into ranges the service
+ * serves and returns one list, in order and without duplicates (so this may
+ * send several requests, each bounded by the timeout). Parameters that
  * break the method's rules (missing, unknown, wrong type or format) are
  * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
  * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
@@ -509,25 +514,27 @@ jc_status jc_get_orders_with_goods(const jc_client *client,
                                    char **out_json);
 
 /**
- * GetOrders. Deprecated (use `jc_get_orders_with_goods`): lists the orders
- * created or paid in a range.
+ * GetOrders (deprecated): lists the orders created or paid in a range (use
+ * getOrdersWithGoods).
  *
  * `params_json` is NULL or a JSON object of the documented parameter names.
- * No required parameters: `params_json` may be NULL. Parameters that break
- * the method's rules (missing, unknown, wrong type or format) are
- * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
- * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
- * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+ * Optional `date_s` (UNIX seconds), `date_e` (UNIX seconds), `paid`,
+ * `goods` (one name or id, or a list of them); `params_json` may be NULL.
+ * Parameters that break the method's rules (missing, unknown, wrong type or
+ * format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
+ * most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
+ * the caller, free with `jc_string_free`). Thread-safe: `client` may be
+ * shared.
  */
 jc_status jc_get_orders(const jc_client *client, const char *params_json, char **out_json);
 
 /**
- * AddGood: creates a product.
+ * AddGood: creates a product (every UpdateGood field is accepted too).
  *
  * `params_json` is NULL or a JSON object of the documented parameter names.
- * Required: `good_name`, `good_type`, `good_title`, `good_sum`; every
- * UpdateGood field is accepted too. Parameters that break the method's
- * rules (missing, unknown, wrong type or format) are
+ * Required: `good_name`, `good_type` (one of `1`, `0`), `good_title` and
+ * `good_sum`. Every UpdateGood field is accepted too. Parameters that break
+ * the method's rules (missing, unknown, wrong type or format) are
  * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
  * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
  * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
@@ -547,11 +554,11 @@ jc_status jc_add_good(const jc_client *client, const char *params_json, char **o
 jc_status jc_delete_good(const jc_client *client, const char *params_json, char **out_json);
 
 /**
- * GetAllGoods: lists the account's products.
+ * GetAllGoods: lists every product of the shop.
  *
  * `params_json` is NULL or a JSON object of the documented parameter names.
- * No required parameters: `params_json` may be NULL. Parameters that break
- * the method's rules (missing, unknown, wrong type or format) are
+ * No parameters: `params_json` may be NULL. Parameters that break the
+ * method's rules (missing, unknown, wrong type or format) are
  * `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
  * client's timeout. `*out_json` as for `jc_delete_order` (owned by the
  * caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
@@ -559,15 +566,16 @@ jc_status jc_delete_good(const jc_client *client, const char *params_json, char 
 jc_status jc_get_all_goods(const jc_client *client, const char *params_json, char **out_json);
 
 /**
- * GetPartnerStats: returns one affiliate partner's totals.
+ * GetPartnerStats: returns an affiliate partner's earnings, clicks, leads
+ * and sales.
  *
  * `params_json` is NULL or a JSON object of the documented parameter names.
- * Required: `partner`; optional `date_from` / `date_to` (YYYY-MM-DD).
- * Parameters that break the method's rules (missing, unknown, wrong type or
- * format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
- * most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
- * the caller, free with `jc_string_free`). Thread-safe: `client` may be
- * shared.
+ * Required: `partner`; optional `date_from` (YYYY-MM-DD), `date_to`
+ * (YYYY-MM-DD). Parameters that break the method's rules (missing, unknown,
+ * wrong type or format) are `JC_ERR_INVALID_ARGUMENT` before any traffic.
+ * Blocks for at most the client's timeout. `*out_json` as for
+ * `jc_delete_order` (owned by the caller, free with `jc_string_free`).
+ * Thread-safe: `client` may be shared.
  */
 jc_status jc_get_partner_stats(const jc_client *client, const char *params_json, char **out_json);
 

@@ -1,7 +1,10 @@
 //! The one declaration of every API 1.0 method (API-EXT.md §3–§6).
 //!
-//! Validation, the Rust methods, the C functions, the bindings and the
-//! README table all read [`METHODS`]; adding a method is adding one entry.
+//! Validation, the batch's retry rule and the special answers read
+//! [`METHODS`] at run time; the Rust methods, the C functions, the C++,
+//! PHP and Python methods and the README table are generated from it
+//! (`make header`, checked by tests/generated.rs). Adding a method is
+//! adding one entry here and one handler to the sandbox.
 //! Each entry is written to be checked line by line against API-EXT.md.
 
 /// The type and format of one parameter value.
@@ -109,6 +112,24 @@ pub enum Shape {
     Bills,
 }
 
+/// A documented answer that the library maps to something other than a
+/// plain success or [`crate::Error::Api`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Special {
+    /// No special answer.
+    None,
+    /// CreateOrder: code 601 "order already exists" is a success with
+    /// [`crate::Outcome::AlreadyExists`] and the existing `bill_id`.
+    ExistingOrder,
+    /// AddLeadToGroup: "already registered" is a success with
+    /// [`crate::Outcome::AlreadyRegistered`], "invalid group" (code 0) an
+    /// API error 103, an unknown code-0 text [`crate::Outcome::Unknown`].
+    LeadOutcome,
+    /// getOrdersWithGoods: any date range, split into ranges the service
+    /// serves and merged without duplicates.
+    DateRange,
+}
+
 /// One API method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Method {
@@ -130,6 +151,14 @@ pub struct Method {
     /// One of the four methods with their own typed Rust signature
     /// (`delete_order`, `update_order_status`, `get_bills`, `update_good`).
     pub legacy_typed: bool,
+    /// Safe to send twice: a batch retries it on the rate-limit error
+    /// without the caller marking it idempotent.
+    pub idempotent: bool,
+    /// The documented answer mapped to an outcome, if any.
+    pub special: Special,
+    /// The parameters the bindings also take as named arguments (PHP's
+    /// `addLeadToGroup(rid: ..., leadEmail: ...)`), in that order.
+    pub named: &'static [&'static str],
 }
 
 impl Method {
@@ -187,7 +216,8 @@ use Ty::*;
 
 /// Declares one method; the fields read as the API-EXT.md section does.
 macro_rules! method {
-    ($name:literal, $snake:literal, $result:ident, $purpose:literal, [$($p:expr),* $(,)?] $(, $flag:ident)*) => {
+    ($name:literal, $snake:literal, $result:ident, $purpose:literal, [$($p:expr),* $(,)?]
+        $(, $flag:ident)* $(; special = $special:ident)? $(; named = [$($named:literal),*])?) => {
         Method {
             name: $name,
             snake: $snake,
@@ -197,12 +227,18 @@ macro_rules! method {
             good_fields: method!(@has good_fields $($flag)*),
             deprecated: method!(@has deprecated $($flag)*),
             legacy_typed: method!(@has legacy_typed $($flag)*),
+            idempotent: method!(@has idempotent $($flag)*),
+            special: method!(@special $($special)?),
+            named: &[$($($named),*)?],
         }
     };
+    (@special) => { Special::None };
+    (@special $special:ident) => { Special::$special };
     (@has $want:ident) => { false };
     (@has good_fields good_fields $($rest:ident)*) => { true };
     (@has deprecated deprecated $($rest:ident)*) => { true };
     (@has legacy_typed legacy_typed $($rest:ident)*) => { true };
+    (@has idempotent idempotent $($rest:ident)*) => { true };
     (@has $want:ident $other:ident $($rest:ident)*) => { method!(@has $want $($rest)*) };
 }
 
@@ -215,31 +251,57 @@ pub const METHODS: &[Method] = &[
         opt("lead_name", Text), opt("lead_phone", Text), opt("lead_city", Text),
         opt("tag", Text), opt("doneurl2", Url), opt("activation", Bool), opt("utm", Utm),
         opt("aff", Int), opt("ad", Int), opt("noaff", Flag),
-    ]),
-    method!("UpdateSubscriberData", "update_subscriber_data", Status,
-        "Replaces the name, phone, city or tags of a contact found by e-mail.", [
-        req("lead_email", Email),
-        opt("lead_name", Text), opt("lead_phone", Text), opt("lead_city", Text),
-        opt("lead_tags", Text),
-    ]),
-    method!("DeleteSubscribe", "delete_subscribe", Status,
-        "Unsubscribes a contact from a group (or a list of groups).", [
-        req("lead_email", Email), req("rass_name", IdOrList),
-    ]),
-    method!("GetLeadGroupStatuses", "get_lead_group_statuses", LeadGroupStatuses,
-        "Lists a contact's groups with its status in each and the subscription time.", [
-        req("email", Email),
-    ]),
-    method!("GetLeadGroups", "get_lead_groups", Groups,
-        "Lists a contact's groups (use GetLeadGroupStatuses).", [
-        req("email", Email),
-    ], deprecated),
-    method!("GetAllGroups", "get_all_groups", Groups,
-        "Lists every group of the account that can be subscribed to.", []),
-    method!("GetCountSubscribe", "get_count_subscribe", Count,
-        "Counts the contacts of a group (or `unique` / `all` of the account).", [
-        req("group_name", Text),
-    ]),
+    ]; special = LeadOutcome;
+       named = ["rid", "lead_email", "lead_name", "lead_phone", "lead_city", "tag"]),
+    method!(
+        "UpdateSubscriberData",
+        "update_subscriber_data",
+        Status,
+        "Replaces the name, phone, city or tags of a contact found by e-mail.",
+        [
+            req("lead_email", Email),
+            opt("lead_name", Text),
+            opt("lead_phone", Text),
+            opt("lead_city", Text),
+            opt("lead_tags", Text),
+        ]
+    ),
+    method!(
+        "DeleteSubscribe",
+        "delete_subscribe",
+        Status,
+        "Unsubscribes a contact from a group (or a list of groups).",
+        [req("lead_email", Email), req("rass_name", IdOrList),]
+    ),
+    method!(
+        "GetLeadGroupStatuses",
+        "get_lead_group_statuses",
+        LeadGroupStatuses,
+        "Lists a contact's groups with its status in each and the subscription time.",
+        [req("email", Email),]
+    ),
+    method!(
+        "GetLeadGroups",
+        "get_lead_groups",
+        Groups,
+        "Lists a contact's groups (use GetLeadGroupStatuses).",
+        [req("email", Email),],
+        deprecated
+    ),
+    method!(
+        "GetAllGroups",
+        "get_all_groups",
+        Groups,
+        "Lists every group of the account that can be subscribed to.",
+        []
+    ),
+    method!(
+        "GetCountSubscribe",
+        "get_count_subscribe",
+        Count,
+        "Counts the contacts of a group (or `unique` / `all` of the account).",
+        [req("group_name", Text),]
+    ),
     // §4 Orders
     method!("CreateOrder", "create_order", BillId,
         "Creates an order of existing products for one customer.", [
@@ -253,59 +315,122 @@ pub const METHODS: &[Method] = &[
         opt("bill_domain", Domain), opt("utm", Utm),
         opt("bill_aff", Int), opt("bill_aff_name", Text),
         opt("bill_paff", Int), opt("bill_paff_name", Text), opt("bill_ad_id", Int),
-    ]),
+    ]; special = ExistingOrder; named = ["goods", "bill_email", "bill_first_name", "bill_phone"]),
     method!("getOrderDetails", "get_order_details", Order,
         "Returns one order with its lines, partners and payment link.", [
         req("bill_id", Int), opt("good_info", Bool),
-    ]),
-    method!("GetOrderInfo", "get_order_info", Orders,
-        "Returns one order as a one-element list (use getOrderDetails).", [
-        req("bill_id", Int), opt("good_info", Bool),
-    ], deprecated),
+    ]; named = ["bill_id", "good_info"]),
+    method!(
+        "GetOrderInfo",
+        "get_order_info",
+        Orders,
+        "Returns one order as a one-element list (use getOrderDetails).",
+        [req("bill_id", Int), opt("good_info", Bool),],
+        deprecated
+    ),
     method!("getOrdersWithGoods", "get_orders_with_goods", Orders,
         "Lists the orders created in a date range, with lines and partners (any range: split by the library).", [
         opt("begin_date", DateDmy), opt("end_date", DateDmy), opt("paid", Bool),
         opt("goods", IdOrList),
-    ]),
-    method!("GetOrders", "get_orders", Orders,
-        "Lists the orders created or paid in a range (use getOrdersWithGoods).", [
-        opt("date_s", UnixSeconds), opt("date_e", UnixSeconds), opt("paid", Bool),
-        opt("goods", IdOrList),
-    ], deprecated),
+    ]; special = DateRange),
+    method!(
+        "GetOrders",
+        "get_orders",
+        Orders,
+        "Lists the orders created or paid in a range (use getOrdersWithGoods).",
+        [
+            opt("date_s", UnixSeconds),
+            opt("date_e", UnixSeconds),
+            opt("paid", Bool),
+            opt("goods", IdOrList),
+        ],
+        deprecated
+    ),
     // §4 / §6: the original four methods
-    method!("DeleteOrder", "delete_order", Status,
-        "Deletes (hides) an order.", [
-        req("bill_id", Text),
-    ], legacy_typed),
-    method!("UpdateOrderStatus", "update_order_status", Status,
-        "Marks an order sent, paid, returned or cancelled.", [
-        req("bill_id", Text), req("status", Enum(&["sent", "paid", "return", "cancel"])),
-        opt("date", UnixSeconds), opt("rpo", Text),
-    ], legacy_typed),
-    method!("GetBills", "get_bills", Bills,
-        "Lists a customer's orders and their products.", [
-        req("email", Email), opt("pay_status", Enum(&["paid", "waiting", "cancel"])),
-    ], legacy_typed),
+    method!(
+        "DeleteOrder",
+        "delete_order",
+        Status,
+        "Deletes (hides) an order.",
+        [req("bill_id", Text),],
+        legacy_typed,
+        idempotent
+    ),
+    method!(
+        "UpdateOrderStatus",
+        "update_order_status",
+        Status,
+        "Marks an order sent, paid, returned or cancelled.",
+        [
+            req("bill_id", Text),
+            req("status", Enum(&["sent", "paid", "return", "cancel"])),
+            opt("date", UnixSeconds),
+            opt("rpo", Text),
+        ],
+        legacy_typed,
+        idempotent
+    ),
+    method!(
+        "GetBills",
+        "get_bills",
+        Bills,
+        "Lists a customer's orders and their products.",
+        [
+            req("email", Email),
+            opt("pay_status", Enum(&["paid", "waiting", "cancel"])),
+        ],
+        legacy_typed,
+        idempotent
+    ),
     // §5 Products and partners
-    method!("AddGood", "add_good", Status,
-        "Creates a product (every UpdateGood field is accepted too).", [
-        req("good_name", Text), req("good_type", Enum(&["1", "0"])), req("good_title", Text),
-        req("good_sum", Number),
-    ], good_fields),
-    method!("UpdateGood", "update_good", Status,
-        "Changes the settings of a product.", [
-        req("good_name", Text),
-    ], good_fields, legacy_typed),
-    method!("DeleteGood", "delete_good", Status,
-        "Deletes a product.", [
-        req("good_name", Text),
-    ]),
-    method!("GetAllGoods", "get_all_goods", Goods,
-        "Lists every product of the shop.", []),
-    method!("GetPartnerStats", "get_partner_stats", PartnerStats,
-        "Returns an affiliate partner's earnings, clicks, leads and sales.", [
-        req("partner", Text), opt("date_from", DateYmd), opt("date_to", DateYmd),
-    ]),
+    method!(
+        "AddGood",
+        "add_good",
+        Status,
+        "Creates a product (every UpdateGood field is accepted too).",
+        [
+            req("good_name", Text),
+            req("good_type", Enum(&["1", "0"])),
+            req("good_title", Text),
+            req("good_sum", Number),
+        ],
+        good_fields
+    ),
+    method!(
+        "UpdateGood",
+        "update_good",
+        Status,
+        "Changes the settings of a product.",
+        [req("good_name", Text),],
+        good_fields,
+        legacy_typed,
+        idempotent
+    ),
+    method!(
+        "DeleteGood",
+        "delete_good",
+        Status,
+        "Deletes a product.",
+        [req("good_name", Text),]
+    ),
+    method!(
+        "GetAllGoods",
+        "get_all_goods",
+        Goods,
+        "Lists every product of the shop.",
+        []
+    ),
+    method!(
+        "GetPartnerStats",
+        "get_partner_stats",
+        PartnerStats,
+        "Returns an affiliate partner's earnings, clicks, leads and sales.",
+        [
+            req("partner", Text),
+            opt("date_from", DateYmd),
+            opt("date_to", DateYmd),
+        ]
+    ),
 ];
 
 /// The declaration of the method named exactly `name`.

@@ -6,21 +6,24 @@
 use std::ffi::c_char;
 
 use super::boundary::ffi_fn;
-use super::{jc_client, jc_status};
+use super::codes::jc_status;
+use super::handles::jc_client;
+
+// generated:begin C exports (tests/generated.rs; make header)
 
 /// AddLeadToGroup: adds a contact to one or more groups, like a subscription
 /// form.
 ///
 /// `params_json` is NULL or a JSON object of the documented parameter names.
-/// Required: `rid` (a list of group names; one name is accepted) and
+/// Required: `rid` (a list of names or ids; one is accepted) and
 /// `lead_email`; optional `lead_name`, `lead_phone`, `lead_city`, `tag`,
 /// `doneurl2`, `activation`, `utm` (an object of UTM tags), `aff`, `ad`,
 /// `noaff`. A contact already in every group is a success with
-/// `"outcome":"already_registered"`; a code-0 text the library does not
-/// know is a success with `"outcome":"unknown"` (it proves no subscription;
-/// `error_text` holds the text); the service's "invalid group" answer
-/// (code 0) is `JC_ERR_API` with code 103. Parameters that break the
-/// method's rules (missing, unknown, wrong type or format) are
+/// `"outcome":"already_registered"`; a code-0 text the library does not know
+/// is a success with `"outcome":"unknown"` (it proves no subscription;
+/// `error_text` holds the text); the service's "invalid group" answer (code
+/// 0) is `JC_ERR_API` with code 103. Parameters that break the method's
+/// rules (missing, unknown, wrong type or format) are
 /// `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
 /// client's timeout. `*out_json` as for `jc_delete_order` (owned by the
 /// caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
@@ -60,12 +63,12 @@ pub unsafe extern "C" fn jc_update_subscriber_data(
 /// groups).
 ///
 /// `params_json` is NULL or a JSON object of the documented parameter names.
-/// Required: `lead_email` and `rass_name` (a group name or a list of them).
-/// Parameters that break the method's rules (missing, unknown, wrong type or
-/// format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
-/// most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
-/// the caller, free with `jc_string_free`). Thread-safe: `client` may be
-/// shared.
+/// Required: `lead_email` and `rass_name` (one name or id, or a list of
+/// them). Parameters that break the method's rules (missing, unknown, wrong
+/// type or format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks
+/// for at most the client's timeout. `*out_json` as for `jc_delete_order`
+/// (owned by the caller, free with `jc_string_free`). Thread-safe: `client`
+/// may be shared.
 #[no_mangle]
 pub unsafe extern "C" fn jc_delete_subscribe(
     client: *const jc_client,
@@ -97,8 +100,8 @@ pub unsafe extern "C" fn jc_get_lead_group_statuses(
     })
 }
 
-/// GetLeadGroups. Deprecated (use `jc_get_lead_group_statuses`): lists a
-/// contact's groups.
+/// GetLeadGroups (deprecated): lists a contact's groups (use
+/// GetLeadGroupStatuses).
 ///
 /// `params_json` is NULL or a JSON object of the documented parameter names.
 /// Required: `email`. Parameters that break the method's rules (missing,
@@ -161,15 +164,19 @@ pub unsafe extern "C" fn jc_get_count_subscribe(
 /// `params_json` is NULL or a JSON object of the documented parameter names.
 /// Required: `goods` (a non-empty list of
 /// `{"good_name":...,"good_sum":...}`) and `bill_email`; optional
-/// `bill_first_name`, `bill_phone`, `bill_created` (UNIX seconds), `utm` (an
-/// object), and the other documented `bill_*` fields. When the identical
-/// order exists already (the service's code 601), this is a success with
-/// `"outcome":"already_exists"` and `result.bill_id` the existing order.
-/// Parameters that break the method's rules (missing, unknown, wrong type or
-/// format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
-/// most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
-/// the caller, free with `jc_string_free`). Thread-safe: `client` may be
-/// shared.
+/// `bill_first_name`, `bill_surname`, `bill_otchestvo`, `bill_phone`,
+/// `bill_country`, `bill_region`, `bill_city`, `bill_address`,
+/// `bill_postal_code`, `bill_kupon`, `bill_tag`, `bill_comment`, `bill_ip`,
+/// `bill_timer_kill` (a boolean or UNIX seconds), `bill_created` (UNIX
+/// seconds), `bill_domain`, `utm` (an object of UTM tags), `bill_aff`,
+/// `bill_aff_name`, `bill_paff`, `bill_paff_name`, `bill_ad_id`. When the
+/// identical order exists already (the service's code 601), this is a
+/// success with `"outcome":"already_exists"` and `result.bill_id` the
+/// existing order. Parameters that break the method's rules (missing,
+/// unknown, wrong type or format) are `JC_ERR_INVALID_ARGUMENT` before any
+/// traffic. Blocks for at most the client's timeout. `*out_json` as for
+/// `jc_delete_order` (owned by the caller, free with `jc_string_free`).
+/// Thread-safe: `client` may be shared.
 #[no_mangle]
 pub unsafe extern "C" fn jc_create_order(
     client: *const jc_client,
@@ -201,8 +208,8 @@ pub unsafe extern "C" fn jc_get_order_details(
     })
 }
 
-/// GetOrderInfo. Deprecated (use `jc_get_order_details`): returns one order
-/// as a one-element list.
+/// GetOrderInfo (deprecated): returns one order as a one-element list (use
+/// getOrderDetails).
 ///
 /// `params_json` is NULL or a JSON object of the documented parameter names.
 /// Required: `bill_id`; optional `good_info`. Parameters that break the
@@ -221,14 +228,15 @@ pub unsafe extern "C" fn jc_get_order_info(
     })
 }
 
-/// getOrdersWithGoods: lists the orders created in a date range, with their
-/// lines and partners.
+/// getOrdersWithGoods: lists the orders created in a date range, with lines
+/// and partners (any range: split by the library).
 ///
 /// `params_json` is NULL or a JSON object of the documented parameter names.
-/// Optional `begin_date` / `end_date` (dd.mm.yyyy), `paid`, `goods`;
-/// `params_json` may be NULL. Any range is accepted: the library splits it
-/// into ranges the service serves and returns one list, in order (so this
-/// may send several requests, each bounded by the timeout). Parameters that
+/// Optional `begin_date` (dd.mm.yyyy), `end_date` (dd.mm.yyyy), `paid`,
+/// `goods` (one name or id, or a list of them); `params_json` may be NULL.
+/// Any range is accepted: the library splits it into ranges the service
+/// serves and returns one list, in order and without duplicates (so this may
+/// send several requests, each bounded by the timeout). Parameters that
 /// break the method's rules (missing, unknown, wrong type or format) are
 /// `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
 /// client's timeout. `*out_json` as for `jc_delete_order` (owned by the
@@ -244,15 +252,17 @@ pub unsafe extern "C" fn jc_get_orders_with_goods(
     })
 }
 
-/// GetOrders. Deprecated (use `jc_get_orders_with_goods`): lists the orders
-/// created or paid in a range.
+/// GetOrders (deprecated): lists the orders created or paid in a range (use
+/// getOrdersWithGoods).
 ///
 /// `params_json` is NULL or a JSON object of the documented parameter names.
-/// No required parameters: `params_json` may be NULL. Parameters that break
-/// the method's rules (missing, unknown, wrong type or format) are
-/// `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
-/// client's timeout. `*out_json` as for `jc_delete_order` (owned by the
-/// caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
+/// Optional `date_s` (UNIX seconds), `date_e` (UNIX seconds), `paid`,
+/// `goods` (one name or id, or a list of them); `params_json` may be NULL.
+/// Parameters that break the method's rules (missing, unknown, wrong type or
+/// format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
+/// most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
+/// the caller, free with `jc_string_free`). Thread-safe: `client` may be
+/// shared.
 #[no_mangle]
 pub unsafe extern "C" fn jc_get_orders(
     client: *const jc_client,
@@ -264,12 +274,12 @@ pub unsafe extern "C" fn jc_get_orders(
     })
 }
 
-/// AddGood: creates a product.
+/// AddGood: creates a product (every UpdateGood field is accepted too).
 ///
 /// `params_json` is NULL or a JSON object of the documented parameter names.
-/// Required: `good_name`, `good_type`, `good_title`, `good_sum`; every
-/// UpdateGood field is accepted too. Parameters that break the method's
-/// rules (missing, unknown, wrong type or format) are
+/// Required: `good_name`, `good_type` (one of `1`, `0`), `good_title` and
+/// `good_sum`. Every UpdateGood field is accepted too. Parameters that break
+/// the method's rules (missing, unknown, wrong type or format) are
 /// `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
 /// client's timeout. `*out_json` as for `jc_delete_order` (owned by the
 /// caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
@@ -303,11 +313,11 @@ pub unsafe extern "C" fn jc_delete_good(
     })
 }
 
-/// GetAllGoods: lists the account's products.
+/// GetAllGoods: lists every product of the shop.
 ///
 /// `params_json` is NULL or a JSON object of the documented parameter names.
-/// No required parameters: `params_json` may be NULL. Parameters that break
-/// the method's rules (missing, unknown, wrong type or format) are
+/// No parameters: `params_json` may be NULL. Parameters that break the
+/// method's rules (missing, unknown, wrong type or format) are
 /// `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at most the
 /// client's timeout. `*out_json` as for `jc_delete_order` (owned by the
 /// caller, free with `jc_string_free`). Thread-safe: `client` may be shared.
@@ -322,15 +332,16 @@ pub unsafe extern "C" fn jc_get_all_goods(
     })
 }
 
-/// GetPartnerStats: returns one affiliate partner's totals.
+/// GetPartnerStats: returns an affiliate partner's earnings, clicks, leads
+/// and sales.
 ///
 /// `params_json` is NULL or a JSON object of the documented parameter names.
-/// Required: `partner`; optional `date_from` / `date_to` (YYYY-MM-DD).
-/// Parameters that break the method's rules (missing, unknown, wrong type or
-/// format) are `JC_ERR_INVALID_ARGUMENT` before any traffic. Blocks for at
-/// most the client's timeout. `*out_json` as for `jc_delete_order` (owned by
-/// the caller, free with `jc_string_free`). Thread-safe: `client` may be
-/// shared.
+/// Required: `partner`; optional `date_from` (YYYY-MM-DD), `date_to`
+/// (YYYY-MM-DD). Parameters that break the method's rules (missing, unknown,
+/// wrong type or format) are `JC_ERR_INVALID_ARGUMENT` before any traffic.
+/// Blocks for at most the client's timeout. `*out_json` as for
+/// `jc_delete_order` (owned by the caller, free with `jc_string_free`).
+/// Thread-safe: `client` may be shared.
 #[no_mangle]
 pub unsafe extern "C" fn jc_get_partner_stats(
     client: *const jc_client,
@@ -341,3 +352,5 @@ pub unsafe extern "C" fn jc_get_partner_stats(
         client.call_method("GetPartnerStats", &params_json)
     })
 }
+
+// generated:end
