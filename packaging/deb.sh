@@ -117,8 +117,9 @@ phpdir="$r/usr/share/php/JustClick"
 install -d "$phpdir" "$r/etc/php/$PHPVER/mods-available"
 # The layout of the repository and the archive (autoload.php, preload.php and
 # ffi-header.php beside src/JustClick/), which their code and messages assume.
-install -d "$phpdir/src/JustClick"
+install -d "$phpdir/src/JustClick" "$phpdir/src/JustClick/Pure"
 install -m 0644 "$src"/share/justclick/php/src/JustClick/*.php "$phpdir/src/JustClick/"
+install -m 0644 "$src"/share/justclick/php/src/JustClick/Pure/*.php "$phpdir/src/JustClick/Pure/"
 install -m 0644 "$src/share/justclick/php/autoload.php" "$src/share/justclick/php/preload.php" \
     "$src/share/justclick/php/ffi-header.php" "$phpdir/"
 sed -e "s|^#define FFI_LIB .*|#define FFI_LIB \"/$LIBDIR/libjustclick.so.$MAJOR\"|" "$src/include/justclick_php.h" >"$phpdir/justclick_php.h"

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use justclick::{Method, Param, Shape, Special, Ty, METHODS};
+use justclick::{Method, Param, Shape, Special, Ty, GOOD_FIELDS, METHODS, OPTION_NAMES};
 
 /// The methods with a generic JSON-object signature (the four legacy ones
 /// have hand-written typed signatures everywhere).
@@ -470,6 +470,115 @@ fn php_client() -> String {
     out
 }
 
+/// A PHP single-quoted string literal.
+fn php_str(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+fn php_list(items: &[&str]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|i| php_str(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// A parameter type as the pure-PHP engine's validator names it.
+fn php_ty(ty: Ty) -> String {
+    let name = match ty {
+        Ty::Text => "text",
+        Ty::Int => "int",
+        Ty::Number => "number",
+        Ty::Bool => "bool",
+        Ty::Email => "email",
+        Ty::Url => "url",
+        Ty::DateDmy => "date_dmy",
+        Ty::DateYmd => "date_ymd",
+        Ty::UnixSeconds => "unix_seconds",
+        Ty::Enum(values) => return format!("['enum', {}]", php_list(values)),
+        Ty::IdList => "id_list",
+        Ty::IdOrList => "id_or_list",
+        Ty::Goods => "goods",
+        Ty::Utm => "utm",
+        Ty::TimerKill => "timer_kill",
+        Ty::Domain => "domain",
+        Ty::Flag => "flag",
+    };
+    php_str(name)
+}
+
+fn snake_of<T: std::fmt::Debug>(v: T) -> String {
+    let mut out = String::new();
+    for (i, c) in format!("{v:?}").chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// The method table as PHP data, for the pure-PHP engine: one source of
+/// the rules for both engines.
+fn php_table() -> String {
+    let mut out = String::from("    /** Every method: documented name => its declaration. */\n    public const METHODS = [\n");
+    for m in METHODS {
+        out.push_str(&format!("        {} => [\n", php_str(m.name)));
+        out.push_str(&format!("            'snake' => {},\n", php_str(m.snake)));
+        out.push_str("            'params' => [\n");
+        for p in m.params {
+            out.push_str(&format!(
+                "                {} => [{}, {}],\n",
+                php_str(p.name),
+                if p.required { "true" } else { "false" },
+                php_ty(p.ty)
+            ));
+        }
+        out.push_str("            ],\n");
+        out.push_str(&format!(
+            "            'good_fields' => {},\n",
+            m.good_fields
+        ));
+        out.push_str(&format!(
+            "            'result' => {},\n",
+            php_str(&snake_of(m.result))
+        ));
+        out.push_str(&format!(
+            "            'special' => {},\n",
+            php_str(&snake_of(m.special))
+        ));
+        out.push_str(&format!("            'idempotent' => {},\n", m.idempotent));
+        out.push_str(&format!("            'deprecated' => {},\n", m.deprecated));
+        out.push_str(&format!(
+            "            'legacy_typed' => {},\n",
+            m.legacy_typed
+        ));
+        out.push_str(&format!("            'named' => {},\n", php_list(m.named)));
+        out.push_str("        ],\n");
+    }
+    out.push_str("    ];\n\n");
+    out.push_str(&format!(
+        "    /** The UpdateGood fields, in the order they are sent. */\n    public const GOOD_FIELDS = {};\n\n",
+        php_list(GOOD_FIELDS)
+    ));
+    out.push_str(&format!(
+        "    /** The keys of a `utm` object. */\n    public const UTM_KEYS = {};\n\n",
+        php_list(justclick::api::UTM_KEYS)
+    ));
+    out.push_str(&format!(
+        "    /** The keys of one CreateOrder line. */\n    public const GOODS_KEYS = {};\n\n",
+        php_list(justclick::api::GOODS_KEYS)
+    ));
+    out.push_str(&format!(
+        "    /** The client options (names as in jc_client_new). */\n    public const OPTION_NAMES = {};\n",
+        php_list(OPTION_NAMES)
+    ));
+    out
+}
+
 // ---------------------------------------------------------------------------
 // The regions.
 
@@ -516,6 +625,12 @@ const REGIONS: &[Region] = &[
         begin: "    # generated:begin methods (tests/generated.rs; make header)\n",
         end: "    # generated:end",
         render: python_methods,
+    },
+    Region {
+        file: "bindings/php/src/JustClick/Pure/Table.php",
+        begin: "    // generated:begin table (tests/generated.rs; make header)\n",
+        end: "    // generated:end",
+        render: php_table,
     },
     Region {
         file: "README.md",
