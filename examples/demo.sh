@@ -14,8 +14,9 @@ need "${CC:-cc}" gcc
 need php php-cli
 php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || fail "PHP's FFI extension is missing: install php-cli (Debian builds it in)"
 
-lib="$repo/target/release/libjustclick.so"
-sandbox="$repo/target/release/justclick-sandbox"
+target="${CARGO_TARGET_DIR:-$repo/target}"
+lib="$target/release/libjustclick.so"
+sandbox="$target/release/justclick-sandbox"
 [ -f "$lib" ] && [ -x "$sandbox" ] || fail "release build missing: run 'make demo' (it builds them)"
 
 work=$(mktemp -d)
