@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use ureq::http::Uri;
 
+use crate::api::spec::Shape;
 use crate::encode::{encode_into, Params};
 use crate::endpoints::{self, quote, validate_method, OrderStatus, PayStatus};
 use crate::error::{invalid, Result};
@@ -237,7 +238,9 @@ impl Client {
     /// good_title}}}` (PHP's `[]` becomes `{}`). A customer without orders is
     /// an API error (the service answers code 400).
     pub fn get_bills(&self, email: &str, pay_status: Option<PayStatus>) -> Result<Response> {
-        self.send("GetBills", &endpoints::get_bills(email, pay_status)?)
+        let mut r = self.send("GetBills", &endpoints::get_bills(email, pay_status)?)?;
+        response::conform(&mut r, Shape::Bills)?;
+        Ok(r)
     }
 
     /// UpdateGood: replaces the given settings of product `good.good_name`.
@@ -275,7 +278,12 @@ impl Client {
     /// object as in [`Client::get_bills`].
     pub fn call(&self, method: &str, params: &Params) -> Result<Response> {
         validate_method(method)?;
-        self.send(method, params)
+        let mut r = self.send(method, params)?;
+        // Same shape whether it came through get_bills() or call().
+        if let Some(m) = crate::api::spec::method(method) {
+            response::conform(&mut r, m.result)?;
+        }
+        Ok(r)
     }
 
     /// Encodes, signs, sends and verifies one call.
@@ -295,14 +303,7 @@ impl Client {
 
     /// Signs an encoded body, sends it and verifies the answer.
     fn send_body(&self, method: &str, body: Vec<u8>) -> Result<Response> {
-        let mut r = self.send_body_answer(method, body)?.into_response()?;
-        if crate::api::spec::method(method)
-            .is_some_and(|m| m.result == crate::api::spec::Shape::Bills)
-        {
-            // Same shape whether it came through get_bills() or call().
-            r.result = Some(response::normalize_bills(r.result.take())?);
-        }
-        Ok(r)
+        self.send_body_answer(method, body)?.into_response()
     }
 
     fn send_body_answer(&self, method: &str, mut body: Vec<u8>) -> Result<response::Answer> {

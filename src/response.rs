@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value as Json};
 
+use crate::api::spec::Shape;
 use crate::endpoints::quote;
 use crate::error::{Error, Result};
 use crate::plain_json;
@@ -413,10 +414,19 @@ pub(crate) fn parse_answer_or_unknown_login(
     }
 }
 
+/// Gives `r.result` the shape its method declares, whichever entry point
+/// sent the call (today only GetBills' maps need it).
+pub(crate) fn conform(r: &mut Response, shape: Shape) -> Result<()> {
+    if shape == Shape::Bills {
+        r.result = Some(normalize_bills(r.result.take())?);
+    }
+    Ok(())
+}
+
 /// PHP encodes an empty array as `[]` and an array with keys 0..n-1 as a
 /// list; GetBills promises maps (bill id -> good id -> good), so both levels
 /// are turned into objects.
-pub(crate) fn normalize_bills(result: Option<Json>) -> Result<Json> {
+fn normalize_bills(result: Option<Json>) -> Result<Json> {
     fn to_map(v: Json, what: &str) -> Result<Map<String, Json>> {
         match v {
             Json::Object(m) => Ok(m),

@@ -225,9 +225,7 @@ impl Client {
             return add_lead_outcome(answer);
         }
         let mut r = answer.into_response()?;
-        if m.result == Shape::Bills {
-            r.result = Some(crate::response::normalize_bills(r.result.take())?);
-        }
+        crate::response::conform(&mut r, m.result)?;
         Ok(r)
     }
 }
