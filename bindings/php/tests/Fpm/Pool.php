@@ -48,10 +48,11 @@ final class Pool
      * root with $asRoot); returns null once it listens, or its logs if it
      * exits first.
      *
-     * @param array<string, string> $ini      -d settings
-     * @param array<string, string> $env      the master's environment (and the workers', through env[])
+     * @param array<string, string> $ini        -d settings
+     * @param array<string, string> $env        the master's environment (and the workers', through env[])
+     * @param array<string, string> $masterOnly more of the master's environment, kept from the workers
      */
-    public function start(array $ini, array $env = [], bool $asRoot = false): ?string
+    public function start(array $ini, array $env = [], bool $asRoot = false, array $masterOnly = []): ?string
     {
         $sock = $this->dir . '/fpm.sock';
         $workerEnv = '';
@@ -87,7 +88,7 @@ final class Pool
             $cmd[] = '-d';
             $cmd[] = "$k=$v";
         }
-        $env += ['PATH' => (string) getenv('PATH')];
+        $env += $masterOnly + ['PATH' => (string) getenv('PATH')];
         $out = $this->dir . '/fpm.out';
         $this->proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $out, 'w'], 2 => ['file', $out, 'a']], $pipes, $this->dir, $env);
         Assert::assertIsResource($this->proc, 'cannot start php-fpm');
@@ -120,13 +121,19 @@ final class Pool
         }
     }
 
-    /** Stops the master and removes the directory. */
-    public function remove(): void
+    /** Stops the master and deletes its configuration and logs, for a fresh start. */
+    public function clear(): void
     {
         $this->stop();
         foreach (glob($this->dir . '/*') ?: [] as $f) {
             @unlink($f);
         }
+    }
+
+    /** Stops the master and removes the directory. */
+    public function remove(): void
+    {
+        $this->clear();
         @rmdir($this->dir);
     }
 
@@ -146,6 +153,19 @@ final class Pool
      * @param array<string, string> $params extra FastCGI parameters
      */
     public function request(string $script, array $params = []): string
+    {
+        return $this->exchange($script, $params)[1];
+    }
+
+    /**
+     * Runs $script through the pool (GET); returns the response's FastCGI
+     * headers and body.
+     *
+     * @param array<string, string> $params extra FastCGI parameters
+     *
+     * @return array{0: string, 1: string}
+     */
+    public function exchange(string $script, array $params = []): array
     {
         $env = $params + [
             'SCRIPT_FILENAME' => $script,
@@ -176,6 +196,6 @@ final class Pool
         Assert::assertSame(0, $rc, "cgi-fcgi failed ($rc): $err\n$out\n" . $this->logs());
         $parts = explode("\r\n\r\n", $out, 2);
         Assert::assertCount(2, $parts, "no FastCGI headers in: $out\n" . $this->logs());
-        return $parts[1];
+        return [$parts[0], $parts[1]];
     }
 }
