@@ -26,6 +26,9 @@ fn client(base_url: &str) -> Client {
 }
 
 // ----------------------------------------------------- calendar helpers
+// The fake service's own calendar, on purpose not `justclick::calendar`:
+// the chunk edges under test come from the library's arithmetic, and a
+// fake that shared it would agree with its mistakes.
 
 /// Days since 1970-01-01 of a date.
 fn day(y: i64, m: u32, d: u32) -> i64 {
