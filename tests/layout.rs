@@ -533,23 +533,30 @@ fn the_path_reader_sees_imports_and_only_imports() {
 // ---------------------------------------------------------------------------
 // The tree as git sees it.
 
-fn tracked() -> Vec<String> {
-    let out = Command::new("git")
-        .args(["ls-files", "-co", "--exclude-standard"])
+/// What `cmd`, run at the repository's root, printed; it must succeed.
+fn stdout_of(cmd: &mut Command, tool: &str) -> String {
+    let out = cmd
         .current_dir(root())
         .output()
-        .expect("git runs (the layout test reads the tree as git sees it)");
+        .unwrap_or_else(|e| panic!("{tool} does not run: {e}"));
     assert!(
         out.status.success(),
-        "git ls-files: {}",
+        "{cmd:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter(|p| root().join(p).exists())
-        .map(str::to_owned)
-        .collect()
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn tracked() -> Vec<String> {
+    // The tree as git sees it: tracked files and new ones it does not ignore.
+    stdout_of(
+        Command::new("git").args(["ls-files", "-co", "--exclude-standard"]),
+        "git (package: git)",
+    )
+    .lines()
+    .filter(|p| root().join(p).exists())
+    .map(str::to_owned)
+    .collect()
 }
 
 #[test]
@@ -626,14 +633,11 @@ fn readme_file_map_names_only_what_exists() {
             _ => String::new(),
         };
         for t in second.iter().filter(|t| looks_like_path(t)) {
-            let t = t.trim_end_matches('/');
-            let here = format!("{dir}{t}");
-            let inside = files.iter().any(|f| {
-                f == &here
-                    || f.starts_with(&format!("{here}/"))
-                    || (f.starts_with(&dir)
-                        && (f.ends_with(&format!("/{t}")) || f.contains(&format!("/{t}/"))))
-            });
+            // Whole path components of a file in that directory.
+            let part = format!("/{}/", t.trim_end_matches('/'));
+            let inside = files
+                .iter()
+                .any(|f| f.starts_with(&dir) && format!("/{f}/").contains(&part));
             if !inside {
                 bad.push(format!("`{t}` (in the row of `{dir}`) is not in the tree"));
             }
@@ -735,17 +739,10 @@ fn makefile_targets_are_defined_once_with_help() {
             bad.push(format!("the help line of `{name}` names no target"));
         }
     }
-    let out = Command::new("make")
-        .args(["-s", "--no-print-directory", "help"])
-        .current_dir(root())
-        .output()
-        .expect("make runs (package: make)");
-    assert!(
-        out.status.success(),
-        "make help failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let printed = stdout_of(
+        Command::new("make").args(["-s", "--no-print-directory", "help"]),
+        "make (package: make)",
     );
-    let printed = String::from_utf8(out.stdout).unwrap();
     for name in defined.keys() {
         if !printed
             .lines()
