@@ -389,13 +389,7 @@ def _method(name: str, snake: str):
     """The :class:`Client` method ``snake`` calling ``jc_<snake>``."""
 
     def method(self, params: Optional[Mapping] = None, **kw: Any) -> Response:
-        merged: Dict[str, Any] = {}
-        if params is not None:
-            merged.update(_mapping(params, "params"))
-        for key, value in kw.items():
-            if key in merged:
-                raise InvalidArgumentError(f"parameter {key!r} is given twice")
-            merged[key] = value
+        merged = _merged(params, "params", kw, "parameter")
         params_b = _json_arg(merged, "params") if merged else None
         doc = self._run(f"jc_{snake}", params_b)
         return Response(doc["error_text"], doc.get("result"), doc.get("outcome"))
@@ -584,6 +578,19 @@ def _mapping(value: Any, name: str) -> Mapping:
     return value
 
 
+def _merged(given: Optional[Mapping], name: str, keywords: Mapping, kind: str) -> Dict[str, Any]:
+    """``given`` (a dict argument called ``name``, or None) and the keyword
+    arguments as one dict; a key given both ways is refused."""
+    merged: Dict[str, Any] = {}
+    if given is not None:
+        merged.update(_mapping(given, name))
+    for key, value in keywords.items():
+        if key in merged:
+            raise InvalidArgumentError(f"{kind} {key!r} is given twice")
+        merged[key] = value
+    return merged
+
+
 # --------------------------------------------------------------------------
 # The client
 # --------------------------------------------------------------------------
@@ -623,13 +630,7 @@ class Client:
     ) -> None:
         self._handle: Optional[int] = None
         self._lib = _load(lib)
-        merged: Dict[str, Any] = {}
-        if options is not None:
-            merged.update(_mapping(options, "options"))
-        for key, value in more_options.items():
-            if key in merged:
-                raise InvalidArgumentError(f"option {key!r} is given twice")
-            merged[key] = value
+        merged = _merged(options, "options", more_options, "option")
         if isinstance(merged.get("ca_file"), os.PathLike):
             merged["ca_file"] = os.fspath(merged["ca_file"])
         login_b = _text(login, "login")
