@@ -173,14 +173,7 @@ final class MethodsTest extends TestCase
         );
         self::assertIsResource($proc);
         try {
-            for ($i = 0; $i < 500; $i++) {
-                $s = @stream_socket_client("tcp://127.0.0.1:$port");
-                if ($s !== false) {
-                    fclose($s);
-                    break;
-                }
-                usleep(20000);
-            }
+            self::awaitListener($port);
             $test(new Client('demo', $secret, ['base_url' => "http://127.0.0.1:$port", 'proxy' => '', 'lib' => \JustClick\Tests\Support\Sandbox::lib()]));
         } finally {
             proc_terminate($proc);

@@ -108,14 +108,7 @@ final class NotificationTest extends TestCase
         );
         self::assertIsResource($proc);
         try {
-            for ($i = 0; $i < 500; $i++) {
-                $s = @stream_socket_client("tcp://127.0.0.1:$port");
-                if ($s !== false) {
-                    fclose($s);
-                    break;
-                }
-                usleep(20000);
-            }
+            self::awaitListener($port);
             $post = static function (string $body) use ($port): array {
                 $ctx = stream_context_create(['http' => [
                     'method' => 'POST',

@@ -195,12 +195,7 @@ final class ServiceFlowTest extends TestCase
         );
         self::assertIsResource($proc);
         try {
-            for ($i = 0; $i < 500 && ($s = @stream_socket_client("tcp://127.0.0.1:$port")) === false; $i++) {
-                usleep(20000);
-            }
-            if ($s !== false) {
-                fclose($s);
-            }
+            self::awaitListener($port);
             $jc->addGood([
                 'good_name' => 'php_receiver_course',
                 'good_type' => '0',

@@ -39,6 +39,22 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
     }
 
     /**
+     * Waits (up to 10 s) until a helper process listens on loopback $port;
+     * the test's own requests then fail with a clear error if it never did.
+     */
+    protected static function awaitListener(int $port): void
+    {
+        for ($i = 0; $i < 500; $i++) {
+            $s = @stream_socket_client("tcp://127.0.0.1:$port");
+            if ($s !== false) {
+                fclose($s);
+                return;
+            }
+            usleep(20000);
+        }
+    }
+
+    /**
      * Runs $fn, asserts that it throws exactly $class, and returns the
      * exception for further checks.
      *
