@@ -61,6 +61,12 @@ trait Field: Sized {
     fn check(&self, _name: &str) -> Result<()> {
         Ok(())
     }
+    /// The type's name in [`Good::field_types`].
+    const KIND: &'static str;
+    /// The values of an enumeration (empty for the other types).
+    fn values() -> Vec<&'static str> {
+        Vec::new()
+    }
 }
 
 fn wrong_type<T>(name: &str, expected: &str, v: &Value) -> Result<T> {
@@ -68,6 +74,7 @@ fn wrong_type<T>(name: &str, expected: &str, v: &Value) -> Result<T> {
 }
 
 impl Field for String {
+    const KIND: &'static str = "string";
     fn from_json(name: &str, v: &Value) -> Result<String> {
         match v {
             Value::Str(s) => Ok(s.clone()),
@@ -95,6 +102,7 @@ impl Field for String {
 }
 
 impl Field for i64 {
+    const KIND: &'static str = "int";
     fn from_json(name: &str, v: &Value) -> Result<i64> {
         match v {
             Value::Int(i) => Ok(*i),
@@ -122,6 +130,7 @@ impl Field for i64 {
 }
 
 impl Field for f64 {
+    const KIND: &'static str = "float";
     fn from_json(name: &str, v: &Value) -> Result<f64> {
         match v {
             Value::Int(i) => Ok(*i as f64),
@@ -161,6 +170,7 @@ impl Field for f64 {
 }
 
 impl Field for bool {
+    const KIND: &'static str = "bool";
     fn from_json(name: &str, v: &Value) -> Result<bool> {
         match v {
             Value::Bool(b) => Ok(*b),
@@ -187,6 +197,10 @@ impl Field for bool {
 macro_rules! enum_field {
     ($($t:ty),*) => {$(
         impl Field for $t {
+            const KIND: &'static str = "enum";
+            fn values() -> Vec<&'static str> {
+                <$t>::ALL.iter().map(|e| e.as_str()).collect()
+            }
             fn from_json(name: &str, v: &Value) -> Result<$t> {
                 match v {
                     Value::Str(s) => <$t>::parse_for(name, s),
@@ -230,6 +244,18 @@ macro_rules! good {
         pub const GOOD_FIELDS: &[&str] = &["good_name", $($wire),*];
 
         impl Good {
+            /// Every field's wire name with its type as declared here
+            /// (`"string"`, `"int"`, `"float"`, `"bool"` or `"enum"` with
+            /// its values), in [`GOOD_FIELDS`] order: what tests/generated.rs
+            /// renders for the pure-PHP engine, so it has no list of its own.
+            #[doc(hidden)]
+            pub fn field_types() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+                vec![
+                    ("good_name", <String as Field>::KIND, Vec::new()),
+                    $(($wire, <$ty as Field>::KIND, <$ty as Field>::values()),)*
+                ]
+            }
+
             /// Sets optional field `GOOD_FIELDS[i]` (i >= 1) from JSON, by
             /// index: the reader has already recognised the name.
             fn set(&mut self, i: usize, v: Value) -> Result<()> {

@@ -521,6 +521,28 @@ fn snake_of<T: std::fmt::Debug>(v: T) -> String {
     out
 }
 
+/// The UpdateGood fields with their types as src/good.rs declares them
+/// (`Good::field_types`): name => 'string', 'int', 'float', 'bool' or
+/// ['enum', [...]], in the order they are sent.
+fn php_good_fields() -> String {
+    let fields = justclick::Good::field_types();
+    let names: Vec<&str> = fields.iter().map(|f| f.0).collect();
+    assert_eq!(names, GOOD_FIELDS, "Good::field_types() is not GOOD_FIELDS");
+    let mut out = String::from(
+        "    /**\n     * The UpdateGood fields, in the order they are sent, with their types as\n     * src/good.rs declares them: 'string' (text or integer), 'int', 'float',\n     * 'bool' (0 or 1) or ['enum', [values]].\n     */\n    public const GOOD_FIELDS = [\n",
+    );
+    for (name, kind, values) in fields {
+        let ty = match kind {
+            "enum" => format!("['enum', {}]", php_list(&values)),
+            "string" | "int" | "float" | "bool" => php_str(kind),
+            other => panic!("field {name}: type {other:?} has no PHP name"),
+        };
+        out.push_str(&format!("        {} => {ty},\n", php_str(name)));
+    }
+    out.push_str("    ];\n\n");
+    out
+}
+
 /// The method table as PHP data, for the pure-PHP engine: one source of
 /// the rules for both engines.
 fn php_table() -> String {
@@ -560,10 +582,7 @@ fn php_table() -> String {
         out.push_str("        ],\n");
     }
     out.push_str("    ];\n\n");
-    out.push_str(&format!(
-        "    /** The UpdateGood fields, in the order they are sent. */\n    public const GOOD_FIELDS = {};\n\n",
-        php_list(GOOD_FIELDS)
-    ));
+    out.push_str(&php_good_fields());
     out.push_str(&format!(
         "    /** The keys of a `utm` object. */\n    public const UTM_KEYS = {};\n\n",
         php_list(justclick::api::UTM_KEYS)
@@ -573,8 +592,13 @@ fn php_table() -> String {
         php_list(justclick::api::GOODS_KEYS)
     ));
     out.push_str(&format!(
-        "    /** The client options (names as in jc_client_new). */\n    public const OPTION_NAMES = {};\n",
+        "    /** The client options (names as in jc_client_new). */\n    public const OPTION_NAMES = {};\n\n",
         php_list(OPTION_NAMES)
+    ));
+    // The pure engine's version and default user agent: the library's.
+    out.push_str(&format!(
+        "    /** The version of the library this table is from (Cargo.toml). */\n    public const VERSION = {};\n",
+        php_str(env!("CARGO_PKG_VERSION"))
     ));
     out
 }

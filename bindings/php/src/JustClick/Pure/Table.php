@@ -334,8 +334,46 @@ final class Table
         ],
     ];
 
-    /** The UpdateGood fields, in the order they are sent. */
-    public const GOOD_FIELDS = ['good_name', 'good_title', 'parent_id', 'good_sum', 'good_api_url_notif', 'good_api_url_new_order', 'good_success_link', 'good_client_rassilki', 'good_nalozh_only', 'good_quickpost_article', 'good_post_service', 'good_only_countries', 'good_download', 'good_mail_subject', 'good_mail_format', 'good_mail_body', 'good_mail_text', 'good_partner_fee', 'good_partner_fee_perc', 'good_partner_pfee', 'good_partner_pfee_perc', 'good_partner_show', 'good_partner_SL_link', 'good_partner_addition_link', 'good_partner_text', 'good_pay_text', 'good_timer', 'good_timer_unit', 'good_timer_duration', 'good_use_short', 'good_rashod', 'good_rashod_perc', 'good_publish'];
+    /**
+     * The UpdateGood fields, in the order they are sent, with their types as
+     * src/good.rs declares them: 'string' (text or integer), 'int', 'float',
+     * 'bool' (0 or 1) or ['enum', [values]].
+     */
+    public const GOOD_FIELDS = [
+        'good_name' => 'string',
+        'good_title' => 'string',
+        'parent_id' => 'int',
+        'good_sum' => 'float',
+        'good_api_url_notif' => 'string',
+        'good_api_url_new_order' => 'string',
+        'good_success_link' => 'string',
+        'good_client_rassilki' => 'string',
+        'good_nalozh_only' => 'bool',
+        'good_quickpost_article' => 'string',
+        'good_post_service' => ['enum', ['none', 'quickpost', 'rps']],
+        'good_only_countries' => 'string',
+        'good_download' => 'string',
+        'good_mail_subject' => 'string',
+        'good_mail_format' => ['enum', ['html', 'text']],
+        'good_mail_body' => 'string',
+        'good_mail_text' => 'string',
+        'good_partner_fee' => 'float',
+        'good_partner_fee_perc' => 'float',
+        'good_partner_pfee' => 'float',
+        'good_partner_pfee_perc' => 'float',
+        'good_partner_show' => 'bool',
+        'good_partner_SL_link' => 'string',
+        'good_partner_addition_link' => 'string',
+        'good_partner_text' => 'string',
+        'good_pay_text' => 'string',
+        'good_timer' => 'bool',
+        'good_timer_unit' => ['enum', ['min', 'hour', 'day']],
+        'good_timer_duration' => 'int',
+        'good_use_short' => 'bool',
+        'good_rashod' => 'float',
+        'good_rashod_perc' => 'float',
+        'good_publish' => 'bool',
+    ];
 
     /** The keys of a `utm` object. */
     public const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'aff_source', 'aff_medium', 'aff_campaign', 'aff_content', 'aff_term'];
@@ -345,5 +383,8 @@ final class Table
 
     /** The client options (names as in jc_client_new). */
     public const OPTION_NAMES = ['base_url', 'allow_insecure_http', 'timeout_ms', 'connect_timeout_ms', 'ca_file', 'proxy', 'user_agent', 'max_response_bytes', 'rate_limit_retries', 'rate_limit_backoff_ms', 'persistent', 'idle_timeout_ms', 'batch_timeout_ms'];
+
+    /** The version of the library this table is from (Cargo.toml). */
+    public const VERSION = '0.1.0';
     // generated:end
 }
