@@ -94,10 +94,12 @@ test-install: test-build
 storm: test-build
 	JUSTCLICK_STORM_SECONDS=60 $(CARGO) test --release --test storm -- --nocapture
 
-## header: regenerate what the method table drives (tests/generated.rs), then the C and PHP headers
+## header: regenerate what the method table drives (tests/generated.rs), the PHP engine's CA roots, then the C and PHP headers
 # Two runs: the regions include src/ffi/methods.rs, which the headers are made from.
 header:
 	JUSTCLICK_BLESS=1 $(CARGO) test --release --test generated
+	JUSTCLICK_BLESS=1 $(CARGO) test --release --test php_roots
+	php bindings/php/resources/roots.php
 	JUSTCLICK_BLESS=1 $(CARGO) test --release --test header
 
 ## install: library, headers (C and C++) and justclick.pc under $(PREFIX)
