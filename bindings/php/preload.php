@@ -43,11 +43,12 @@ $lib = null; // null: JUSTCLICK_LIB, else target/release/libjustclick.so
 
 // A broken install (library or header missing or moved, a stale header) must
 // not stop PHP-FPM, which would take down every pool: log one line and
-// return. JustClick\Client then throws LibraryException at its first use,
-// saying what is missing.
+// return. JustClick\Client then serves with the pure-PHP engine (the default
+// engine "auto"), or throws LibraryException saying what is missing (engine
+// "ffi").
 try {
     \JustClick\Library::preload($lib);
 } catch (\Throwable $e) {
     error_log('JustClick preload: ' . str_replace(["\r", "\n"], ' ', get_class($e) . ': ' . $e->getMessage())
-        . ' (the server runs on; JustClick\Client throws LibraryException until this is fixed and PHP restarted)');
+        . ' (the server runs on; JustClick\Client uses the pure-PHP engine, or throws LibraryException with engine "ffi", until this is fixed and PHP restarted)');
 }

@@ -4,8 +4,9 @@ declare(strict_types=1);
 
 namespace JustClick;
 
-use FFI;
-use FFI\CData;
+use JustClick\Engine\Engine;
+use JustClick\Engine\FfiEngine;
+use JustClick\Pure\Engine as PureEngine;
 
 /**
  * A JustClick API client over libjustclick (PHP FFI).
@@ -57,14 +58,8 @@ use FFI\CData;
  */
 final class Client implements ClientInterface
 {
-    /** Options handled in PHP; all others go to jc_client_new(). */
-    private const PHP_OPTIONS = ['lib', 'header', 'scope', 'ffi'];
-
-    /** Flags for every JSON sent to the library. */
-    private const JSON_OUT = JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES;
-
-    /** Nesting accepted in answers (the library itself stops at 128). */
-    private const JSON_DEPTH = 1024;
+    /** The values of the option `engine`. */
+    private const ENGINES = ['auto', 'ffi', 'php'];
 
     /**
      * Options whose names end in these take integers. Environment variables
@@ -72,14 +67,9 @@ final class Client implements ClientInterface
      */
     private const INTEGER_OPTION_SUFFIXES = ['_ms', '_bytes', '_retries'];
 
-    private FFI $ffi;
-
-    /** @var CData|null the jc_client*; null once freed or if construction failed */
-    private ?CData $handle = null;
+    private Engine $engine;
 
     private string $login = '';
-
-    private string $library = '';
 
     /**
      * Creates a client for account `$login` (also its third-level domain,
@@ -145,41 +135,48 @@ final class Client implements ClientInterface
     ) {
         self::noNul($login, 'login');
         self::noNul($secret, 'secret');
-        [$this->ffi, $this->library] = self::openLibrary($options);
-        Library::checkVersion($this->ffi, $this->library);
-        $native = self::integerOptions(array_diff_key($options, array_flip(self::PHP_OPTIONS)));
+        $engine = $options['engine'] ?? 'auto';
+        if (!in_array($engine, self::ENGINES, true)) {
+            throw new InvalidArgumentException(sprintf(
+                'option "engine" must be one of %s, got %s',
+                implode(', ', self::ENGINES),
+                is_string($engine) ? '"' . substr($engine, 0, 40) . '"' : get_debug_type($engine)
+            ));
+        }
+        unset($options['engine']);
+        $ffiOptions = self::ffiOptions($options);
+        $native = self::integerOptions(array_diff_key($options, array_flip(FfiEngine::PHP_OPTIONS)));
+        foreach ($native as $name => $value) {
+            if (is_string($value)) {
+                self::noNul($value, "option \"$name\"");
+            }
+        }
         // PHP's default: every FPM request builds a new Client, and only the
-        // library outlives the request (see `persistent` above).
+        // engine's pool outlives it (see `persistent` above).
         $native += ['persistent' => true];
         if (!array_key_exists('batch_timeout_ms', $native)) {
-            // A blocking FFI call cannot be interrupted by max_execution_time:
+            // A blocking call cannot be interrupted by max_execution_time:
             // make batches end by then instead.
             $remaining = self::remainingExecutionMs();
             if ($remaining !== null) {
                 $native['batch_timeout_ms'] = $remaining;
             }
         }
-        $json = self::encode((object) $native, 'options');
-        try {
-            $handle = $this->ffi->new('jc_client*');
-            if ($handle === null) {
-                throw new PanicException('FFI could not allocate a jc_client pointer');
-            }
-            $status = $this->ffi->jc_client_new($login, $secret, $json, FFI::addr($handle));
-            if ($status !== 0) {
-                throw Outcome::exception([
-                    'ok' => false,
-                    'status' => $this->ffi->jc_status_name($status),
-                    'message' => $this->ffi->jc_last_error_message(),
-                ]);
-            }
-        } catch (\FFI\Exception $e) {
-            throw $this->ffiException($e);
+        if ($engine === 'auto') {
+            // Options that say how to load the library ask for FFI: a failure
+            // to load it is then the caller's to see, not a silent fallback.
+            $engine = $ffiOptions !== [] || FfiEngine::available() ? 'ffi' : 'php';
         }
-        if (FFI::isNull($handle)) {
-            throw new PanicException('jc_client_new succeeded but returned no client');
+        if ($engine === 'php' && $ffiOptions !== []) {
+            throw new InvalidArgumentException(sprintf(
+                'option "%s" says how to load libjustclick, which the engine "php" does not use; '
+                . 'drop it, or choose the engine "ffi" or "auto"',
+                array_key_first($ffiOptions)
+            ));
         }
-        $this->handle = $handle;
+        $this->engine = $engine === 'ffi'
+            ? new FfiEngine($login, $secret, $native, $ffiOptions)
+            : new PureEngine($login, $secret, $native);
         $this->login = $login;
     }
 
@@ -201,21 +198,17 @@ final class Client implements ClientInterface
     }
 
     /**
-     * Frees the native client: closes its connections and wipes the secret,
-     * unless it is persistent (the default), when the library keeps both
-     * for the next Client with the same login, secret and options.
+     * Frees the engine: the native client (its connections and the secret
+     * are kept by the library when persistent, the default) or the pure
+     * engine's secret. Any call afterwards throws \LogicException.
      */
     public function __destruct()
     {
-        if ($this->handle !== null) {
-            $handle = $this->handle;
-            $this->handle = null;
-            $this->ffi->jc_client_free($handle);
-        }
+        $this->engine->close();
     }
 
     /**
-     * Forbidden: a clone would free the native client a second time.
+     * Forbidden: a clone would share (and free twice) the engine's handles.
      */
     private function __clone()
     {
@@ -246,14 +239,15 @@ final class Client implements ClientInterface
     }
 
     /**
-     * What var_dump() and print_r() show (never the secret, which PHP does
-     * not hold anyway).
+     * What var_dump() and print_r() show (never the secret: the FFI engine
+     * leaves it to the library, the pure engine keeps it outside every
+     * object's properties, so var_export() cannot show it either).
      *
      * @return array<string, string>
      */
     public function __debugInfo(): array
     {
-        return ['login' => $this->login, 'library' => $this->library];
+        return ['login' => $this->login, 'engine' => $this->engine->name(), 'library' => $this->engine->library()];
     }
 
     /**
@@ -261,7 +255,7 @@ final class Client implements ClientInterface
      */
     public function deleteOrder(int|string $billId): string
     {
-        return $this->run('jc_delete_order', [self::id($billId, 'billId')])['error_text'];
+        return $this->engine->deleteOrder(self::id($billId, 'billId'))['error_text'];
     }
 
     /**
@@ -281,7 +275,7 @@ final class Client implements ClientInterface
         if ($date !== null && $date <= 0) {
             throw new InvalidArgumentException("date must be a positive UNIX timestamp, got $date");
         }
-        return $this->run('jc_update_order_status', [$billId, $status, $date ?? 0, $rpo])['error_text'];
+        return $this->engine->updateOrderStatus($billId, $status, $date ?? 0, $rpo)['error_text'];
     }
 
     /**
@@ -293,7 +287,7 @@ final class Client implements ClientInterface
         if ($payStatus !== null) {
             self::noNul($payStatus, 'payStatus');
         }
-        $result = $this->run('jc_get_bills', [$email, $payStatus])['result'];
+        $result = $this->engine->getBills($email, $payStatus)['result'];
         if (!is_array($result)) {
             throw new BadResponseException('GetBills returned no list of orders');
         }
@@ -305,7 +299,7 @@ final class Client implements ClientInterface
      */
     public function updateGood(array $good): string
     {
-        return $this->run('jc_update_good', [self::encode((object) $good, 'good')])['error_text'];
+        return $this->engine->updateGood($good)['error_text'];
     }
 
     // generated:begin methods (tests/generated.rs; make header)
@@ -498,10 +492,7 @@ final class Client implements ClientInterface
      */
     public function verifyNotification(string $body): Notification
     {
-        // Passed with its length: NUL bytes and anything else stay data.
-        return Notification::fromDocument(
-            $this->run('jc_verify_notification', [$body, strlen($body)], false, true)
-        );
+        return Notification::fromDocument($this->engine->verifyNotification($body));
     }
 
     /**
@@ -510,8 +501,7 @@ final class Client implements ClientInterface
     public function call(string $method, array $params = []): mixed
     {
         self::noNul($method, 'method');
-        $json = $params === [] ? null : self::encode((object) $params, 'params');
-        return $this->run('jc_call', [$method, $json])['result'];
+        return $this->engine->call($method, $params)['result'];
     }
 
     /**
@@ -529,21 +519,12 @@ final class Client implements ClientInterface
         foreach ($calls as $key => $call) {
             $list[] = self::batchItem($key, $call);
         }
-        $docs = $this->run('jc_call_batch', [self::encode($list, 'calls'), $concurrency], true);
-        if (!array_is_list($docs) || count($docs) !== count($list)) {
-            throw new BadResponseException(sprintf(
-                'jc_call_batch returned %d outcomes for %d calls',
-                count($docs),
-                count($list)
-            ));
-        }
+        $outcomes = $this->engine->batch($list, $concurrency);
         $out = [];
         $i = 0;
         foreach ($calls as $key => $_) {
-            $doc = $docs[$i++];
-            $out[$key] = is_array($doc) && ($doc['ok'] ?? false) === true
-                ? ($doc['result'] ?? null)
-                : Outcome::exception(is_array($doc) ? $doc : []);
+            $outcome = $outcomes[$i++];
+            $out[$key] = is_array($outcome) ? ($outcome['result'] ?? null) : $outcome;
         }
         return $out;
     }
@@ -553,7 +534,7 @@ final class Client implements ClientInterface
      */
     public function libraryVersion(): string
     {
-        return $this->ffi->jc_version();
+        return $this->engine->libraryVersion();
     }
 
     /**
@@ -561,77 +542,19 @@ final class Client implements ClientInterface
      */
     public function library(): string
     {
-        return $this->library;
+        return $this->engine->library();
     }
 
     /**
-     * Runs one C call that ends with a `char **out_json`, frees the string
-     * and returns the success document (or, for a batch, the array of
-     * documents).
-     *
-     * @param string       $function the jc_* function
-     * @param list<mixed>  $args     its arguments before out_json
-     * @param bool         $batch    the answer is a list of documents
-     * @param bool         $notification the success document is a notification's (no error_text)
-     *
-     * @return array<array-key, mixed>
+     * {@inheritDoc}
      */
-    private function run(string $function, array $args, bool $batch = false, bool $notification = false): array
+    public function engine(): string
     {
-        if ($this->handle === null) {
-            throw new \LogicException('this JustClick\Client has been freed');
-        }
-        try {
-            $out = $this->ffi->new('char*');
-            if ($out === null) {
-                throw new PanicException('FFI could not allocate a char pointer');
-            }
-            array_unshift($args, $this->handle);
-            $args[] = FFI::addr($out);
-            $json = null;
-            try {
-                $status = $this->ffi->$function(...$args);
-                if (!FFI::isNull($out)) {
-                    $json = FFI::string($out);
-                }
-            } finally {
-                if (!FFI::isNull($out)) {
-                    $this->ffi->jc_string_free($out);
-                }
-            }
-            if ($json === null) {
-                throw Outcome::exception([
-                    'ok' => false,
-                    'status' => $this->ffi->jc_status_name($status),
-                    'message' => $this->ffi->jc_last_error_message(),
-                ]);
-            }
-        } catch (\FFI\Exception $e) {
-            throw $this->ffiException($e);
-        }
-        $doc = Outcome::decode($json);
-        if ($batch && $status === 0 && array_is_list($doc)) {
-            return $doc;
-        }
-        if (($doc['ok'] ?? null) !== true || $status !== 0) {
-            if (($doc['ok'] ?? null) === true) {
-                $doc = [
-                    'ok' => false,
-                    'status' => 'panic',
-                    'message' => "$function returned status $status with a success document",
-                ];
-            }
-            throw Outcome::exception($doc);
-        }
-        if (!$notification && !is_string($doc['error_text'] ?? null)) {
-            throw new BadResponseException("$function returned a document without error_text");
-        }
-        return $doc;
+        return $this->engine->name();
     }
 
     /**
-     * Runs `jc_<snake>` with `$params` as its JSON object (null when empty)
-     * and returns the success document.
+     * Runs the table method `$snake` and returns the success document.
      *
      * @param array<array-key, mixed> $params
      *
@@ -639,8 +562,7 @@ final class Client implements ClientInterface
      */
     private function method(string $snake, array $params): array
     {
-        $json = $params === [] ? null : self::encode((object) $params, 'params');
-        return $this->run("jc_$snake", [$json]);
+        return $this->engine->method($snake, $params);
     }
 
     /**
@@ -685,40 +607,26 @@ final class Client implements ClientInterface
     }
 
     /**
-     * \FFI\Exception (and \FFI\ParserException) would escape
-     * `catch (ExceptionInterface)`: they mean the FFI instance does not
-     * declare what this binding calls (a user's `ffi`, a stale header).
-     */
-    private function ffiException(\FFI\Exception $e): LibraryException
-    {
-        return new LibraryException(sprintf(
-            '%s does not declare what the JustClick binding needs (%s: %s); use the header of this '
-            . 'library version (include/justclick_php.h, or regenerate it with ffi-header.php)',
-            $this->library,
-            get_class($e),
-            $e->getMessage()
-        ), 0, $e);
-    }
-
-    /**
+     * The options that say how to load libjustclick (see {@see FfiEngine}),
+     * checked; null values mean "not given".
+     *
      * @param array<string, mixed> $options
      *
-     * @return array{0: FFI, 1: string}
+     * @return array<string, mixed>
      */
-    private static function openLibrary(array $options): array
+    private static function ffiOptions(array $options): array
     {
-        // null means "not given", as for the library's own options.
         $options = array_filter(
-            array_intersect_key($options, array_flip(self::PHP_OPTIONS)),
+            array_intersect_key($options, array_flip(FfiEngine::PHP_OPTIONS)),
             static fn ($v) => $v !== null
-        ) + array_diff_key($options, array_flip(self::PHP_OPTIONS));
+        );
         foreach (['lib', 'header', 'scope'] as $name) {
             if (array_key_exists($name, $options) && !is_string($options[$name])) {
                 throw new InvalidArgumentException("option \"$name\" must be a string");
             }
         }
-        if (array_key_exists('ffi', $options) && !$options['ffi'] instanceof FFI) {
-            throw new InvalidArgumentException('option "ffi" must be an \FFI instance');
+        if (array_key_exists('ffi', $options) && !$options['ffi'] instanceof \FFI) {
+            throw new InvalidArgumentException('option "ffi" must be an \\FFI instance');
         }
         $given = array_intersect(['lib', 'scope', 'ffi'], array_keys($options));
         if (count($given) > 1) {
@@ -734,27 +642,13 @@ final class Client implements ClientInterface
                 self::noNul($value, "option \"$name\"");
             }
         }
-        if (isset($options['ffi'])) {
-            return [$options['ffi'], 'FFI instance given by the caller'];
-        }
-        if (isset($options['scope'])) {
-            return [Library::fromScope($options['scope']), "FFI::scope({$options['scope']})"];
-        }
-        if (!isset($options['lib']) && !isset($options['header'])) {
-            $scoped = Library::tryScope();
-            if ($scoped !== null) {
-                return [$scoped, 'FFI::scope(' . Library::SCOPE . ')'];
-            }
-        }
-        $ffi = Library::fromPath($options['lib'] ?? null, $options['header'] ?? null);
-        $path = realpath($options['lib'] ?? Library::defaultPath());
-        return [$ffi, "FFI::cdef($path)"];
+        return $options;
     }
 
     /**
      * One element of a batch in the library's form.
      *
-     * @return array{method: string, params: object, idempotent?: bool}
+     * @return array{method: string, params: array<array-key, mixed>, idempotent?: bool}
      */
     private static function batchItem(int|string $key, mixed $call): array
     {
@@ -775,7 +669,7 @@ final class Client implements ClientInterface
         if (!is_array($params)) {
             throw new InvalidArgumentException("calls[$key][\"params\"] must be an array");
         }
-        $item = ['method' => $call['method'], 'params' => (object) $params];
+        $item = ['method' => $call['method'], 'params' => $params];
         if (array_key_exists('idempotent', $call)) {
             if (!is_bool($call['idempotent'])) {
                 throw new InvalidArgumentException("calls[$key][\"idempotent\"] must be a bool");
@@ -783,19 +677,6 @@ final class Client implements ClientInterface
             $item['idempotent'] = $call['idempotent'];
         }
         return $item;
-    }
-
-    /**
-     * JSON for the library; JsonException (invalid UTF-8, INF, NAN, too
-     * deep, a resource) becomes InvalidArgumentException.
-     */
-    private static function encode(mixed $value, string $what): string
-    {
-        try {
-            return json_encode($value, self::JSON_OUT, self::JSON_DEPTH);
-        } catch (\JsonException $e) {
-            throw new InvalidArgumentException("$what cannot be sent: " . $e->getMessage(), 0, $e);
-        }
     }
 
     /**

@@ -475,16 +475,26 @@ interface ClientInterface
     public function callBatch(array $calls, int $concurrency = 8): array;
 
     /**
-     * The version of the loaded libjustclick.
+     * The version of the loaded libjustclick (the FFI engine) or of this
+     * package (the pure-PHP engine, which is built from the same table).
      *
      * @return string e.g. "0.1.0"
      */
     public function libraryVersion(): string;
 
     /**
-     * How libjustclick was loaded.
+     * How libjustclick was loaded, or where the pure-PHP engine's code is.
      *
-     * @return string e.g. `FFI::cdef(/path/libjustclick.so)` or `FFI::scope(JUSTCLICK)`
+     * @return string e.g. `FFI::cdef(/path/libjustclick.so)`, `FFI::scope(JUSTCLICK)` or `pure PHP (/path/src/JustClick)`
      */
     public function library(): string;
+
+    /**
+     * Which engine serves this client: `ffi` (libjustclick through PHP FFI)
+     * or `php` (the pure-PHP engine). Both behave the same; see the
+     * constructor's `engine` option.
+     *
+     * @return string `ffi` or `php`
+     */
+    public function engine(): string;
 }

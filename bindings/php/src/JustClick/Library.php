@@ -117,6 +117,47 @@ final class Library
     }
 
     /**
+     * Whether {@see Client} could load libjustclick here with no `lib`,
+     * `header`, `scope` or `ffi` option, as the `engine` option `auto`
+     * asks: the FFI extension is loaded and enabled for this context, and
+     * the scope is preloaded (from a header of this version), or (where
+     * FFI::cdef is allowed) the library and its header exist. Never throws or warns; costs a few stat calls
+     * at most, and nothing once an instance is cached.
+     */
+    public static function loadable(): bool
+    {
+        if (!extension_loaded('ffi')) {
+            return false;
+        }
+        if (in_array(strtolower((string) ini_get('ffi.enable')), ['0', '', 'off', 'false', 'no'], true)) {
+            return false;
+        }
+        $scope = self::tryScope();
+        if ($scope !== null) {
+            // A scope from a header of another version cannot serve.
+            try {
+                self::checkVersion($scope, 'FFI::scope(' . self::SCOPE . ')');
+            } catch (LibraryException $e) {
+                return false;
+            }
+            return true;
+        }
+        if (PHP_SAPI !== 'cli' && ini_get('ffi.enable') === 'preload') {
+            return false;
+        }
+        $path = self::defaultPath();
+        if (isset(self::$instances['cdef:' . (string) @realpath($path)])) {
+            return true;
+        }
+        try {
+            self::findHeader(self::existingLibrary($path, 'the default'));
+        } catch (ExceptionInterface $e) {
+            return false;
+        }
+        return true;
+    }
+
+    /**
      * The FFI instance for the library at `$lib` (default
      * {@see defaultPath()}), loaded with FFI::cdef on first use and cached
      * by real path.
@@ -324,8 +365,11 @@ final class Library
         // The classes first: if the library then fails, the requests still
         // run this code as preloaded code, which ffi.enable=preload lets ask
         // for the scope, and so report what is missing.
-        foreach (glob(__DIR__ . '/*.php') ?: [] as $file) {
-            $name = __NAMESPACE__ . '\\' . basename($file, '.php');
+        // Every class, the engines' too: with ffi.enable=preload only
+        // preloaded code may call FFI, and FfiEngine makes the calls.
+        foreach ([...glob(__DIR__ . '/*.php') ?: [], ...glob(__DIR__ . '/*/*.php') ?: []] as $file) {
+            $relative = substr($file, strlen(__DIR__) + 1, -4);
+            $name = __NAMESPACE__ . '\\' . str_replace('/', '\\', $relative);
             if (!class_exists($name) && !interface_exists($name)) {
                 throw new LibraryException("cannot preload $name from $file");
             }

@@ -54,20 +54,20 @@ final class Wire
     }
 
     /** The request signature: md5(body::login::secret), lowercase hex. */
-    public static function requestHash(string $body, string $login, string $secret): string
+    public static function requestHash(string $body, string $login, #[\SensitiveParameter] string $secret): string
     {
         return md5($body . '::' . $login . '::' . $secret);
     }
 
     /** The signed body as sent: the body, then `hash=`. */
-    public static function signedBody(string $body, string $login, string $secret): string
+    public static function signedBody(string $body, string $login, #[\SensitiveParameter] string $secret): string
     {
         $hash = self::requestHash($body, $login, $secret);
         return $body === '' ? 'hash=' . $hash : $body . '&hash=' . $hash;
     }
 
     /** An answer's signature: md5(code::text::secret). */
-    public static function responseHash(string $code, string $text, string $secret): string
+    public static function responseHash(string $code, string $text, #[\SensitiveParameter] string $secret): string
     {
         return md5($code . '::' . $text . '::' . $secret);
     }
@@ -83,7 +83,7 @@ final class Wire
      * @throws BadResponseException  not a JustClick answer
      * @throws BadSignatureException the signature is missing or wrong
      */
-    public static function verifyAnswer(string $body, string $secret): array
+    public static function verifyAnswer(string $body, #[\SensitiveParameter] string $secret): array
     {
         try {
             $doc = json_decode($body, true, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING);
@@ -218,7 +218,7 @@ final class Wire
     {
         if ($depth + 1 >= self::MAX_DEPTH) {
             throw new InvalidArgumentException(
-                'parameter ' . self::quote((string) $path[0]) . ' is nested deeper than ' . self::MAX_DEPTH . ' levels'
+                'parameter ' . Text::debug((string) $path[0]) . ' is nested deeper than ' . self::MAX_DEPTH . ' levels'
             );
         }
     }
@@ -273,36 +273,14 @@ final class Wire
         foreach ([...$path, $last] as $i => $part) {
             $s .= $i === 0 ? (string) $part : '[' . $part . ']';
         }
-        return self::quote($s);
-    }
-
-    /** Rust's `{:?}` of a string: double quotes, escapes for `"`, `\` and controls. */
-    public static function quote(string $s): string
-    {
-        $out = '"';
-        $len = strlen($s);
-        for ($i = 0; $i < $len; $i++) {
-            $c = $s[$i];
-            $o = ord($c);
-            $out .= match (true) {
-                $c === '"' => '\\"',
-                $c === '\\' => '\\\\',
-                $c === "\n" => '\\n',
-                $c === "\r" => '\\r',
-                $c === "\t" => '\\t',
-                $c === "\0" => '\\0',
-                $o < 0x20 || $o === 0x7f => sprintf('\\u{%x}', $o),
-                default => $c,
-            };
-        }
-        return $out . '"';
+        return Text::debug($s);
     }
 
     private static function excerpt(string $body): string
     {
         $cut = substr($body, 0, 120);
         // No mbstring needed: text that is not UTF-8 is shown as hex.
-        $shown = preg_match('//u', $cut) === 1 ? self::quote($cut) : 'bytes ' . bin2hex($cut);
+        $shown = preg_match('//u', $cut) === 1 ? Text::debug($cut) : 'bytes ' . bin2hex($cut);
         return $shown . (strlen($body) > 120 ? '...' : '');
     }
 }
