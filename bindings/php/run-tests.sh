@@ -7,7 +7,8 @@
 # which only the `test-hooks` build has: it loads target/release/hooks/
 # (JUSTCLICK_HOOKS_LIB; tests/hooks-lib.sh makes it). JUSTCLICK_TEST_PROFILE=debug
 # uses the debug build instead of the release build.
-# Extra arguments go to phpunit (e.g. --filter Memory).
+# Extra arguments go to phpunit (e.g. --filter Memory). The suite runs
+# twice, once per engine (see the end of this script).
 # JUSTCLICK_TEST_PRINT_PATHS=1 prints the libraries and sandbox it would use
 # and exits (tests/suites.rs checks them).
 #
@@ -106,8 +107,20 @@ export JUSTCLICK_CGI_FCGI
 JUSTCLICK_CGI_FCGI=$(command -v cgi-fcgi)
 
 echo "PHP suite: $(php -r 'echo PHP_VERSION;'), $(phpunit --version | head -n 1), $FPM, library $LIB (hooks: $HOOKS), sandbox $URL"
+# Two runs: every test against the FFI engine, then every test that is
+# about behaviour (not about loading the library, and not the differential
+# tests, which drive both engines themselves: group "once") against the
+# pure-PHP engine. JUSTCLICK_TEST_ENGINES=php (or ffi) runs one of them.
 start=$(date +%s)
 status=0
-phpunit --configuration "$ROOT/bindings/php/tests/phpunit.xml" "$@" || status=$?
+for engine in ${JUSTCLICK_TEST_ENGINES:-ffi php}; do
+    case "$engine" in
+    ffi) extra=() ;;
+    php) extra=(--exclude-group once) ;;
+    *) fail "JUSTCLICK_TEST_ENGINES names an unknown engine '$engine' (ffi, php)" ;;
+    esac
+    echo "PHP suite, engine $engine:"
+    JUSTCLICK_TEST_ENGINE=$engine phpunit --configuration "$ROOT/bindings/php/tests/phpunit.xml" "${extra[@]}" "$@" || status=$?
+done
 echo "PHP suite: $(($(date +%s) - start)) s, exit $status"
 exit "$status"

@@ -162,7 +162,15 @@ final class ClientTest extends TestCase
     {
         $jc = self::client();
         self::assertMatchesRegularExpression('/^\d+\.\d+\.\d+/', $jc->libraryVersion());
-        self::assertSame('FFI::cdef(' . realpath(\JustClick\Tests\Support\Sandbox::lib()) . ')', $jc->library());
+        self::assertSame(\JustClick\Tests\Support\Sandbox::engine(), $jc->engine());
+        if ($jc->engine() === 'ffi') {
+            self::assertSame('FFI::cdef(' . realpath(\JustClick\Tests\Support\Sandbox::lib()) . ')', $jc->library());
+        } else {
+            self::assertSame('pure PHP (' . dirname(__DIR__) . '/src/JustClick)', $jc->library());
+            // Both engines are built from the same table: the same version.
+            $ffi = new Client('demo', 's', ['lib' => \JustClick\Tests\Support\Sandbox::lib()]);
+            self::assertSame($ffi->libraryVersion(), $jc->libraryVersion());
+        }
     }
 
     public function testClientsAreIndependent(): void

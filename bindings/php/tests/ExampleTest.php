@@ -19,7 +19,7 @@ final class ExampleTest extends TestCase
      */
     private static function runExample(array $env): array
     {
-        $env += ['PATH' => (string) getenv('PATH'), 'JUSTCLICK_LIB' => Sandbox::lib()];
+        $env += ['PATH' => (string) getenv('PATH'), 'JUSTCLICK_LIB' => Sandbox::lib(), 'JUSTCLICK_ENGINE' => Sandbox::engine()];
         $proc = proc_open([PHP_BINARY, dirname(__DIR__, 3) . '/examples/php/example.php'], [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
         self::assertIsResource($proc);
         $out = (string) stream_get_contents($pipes[1]);
@@ -38,7 +38,10 @@ final class ExampleTest extends TestCase
         self::assertSame('', $err);
         $lines = explode("\n", rtrim($out));
         self::assertCount(6, $lines, $out);
-        self::assertStringStartsWith("JustClick account demo at {$sb->baseUrl}, libjustclick ", $lines[0]);
+        self::assertMatchesRegularExpression(
+            '/^JustClick account demo at ' . preg_quote($sb->baseUrl, '/') . ', justclick \d+\.\d+\.\d+\S*, engine ' . Sandbox::engine() . '$/',
+            $lines[0]
+        );
         self::assertSame('DeleteOrder 1111: order deleted; the service says "Заказ удален"', $lines[1]);
         self::assertSame('UpdateOrderStatus 100000: order marked as sent with tracking number 10000000000000 on 2013-03-03 00:00 Moscow time (1362254400); the service says "Статус заказа изменен"', $lines[2]);
         self::assertSame('GetBills client@example.com: 2 paid orders: 258367 (oplata "Оплата за тренинг"); 258368 (sales "Продажи в кинотеатрах", 222 "222 способа")', $lines[3]);
@@ -78,10 +81,21 @@ final class ExampleTest extends TestCase
         self::assertStringContainsString('JUSTCLICK_SECRET', $err);
     }
 
-    public function testMissingLibraryIsExplained(): void
+    public function testMissingLibraryIsExplainedWhenFfiIsAskedFor(): void
     {
-        [$rc, $out, $err] = self::runExample(['JUSTCLICK_LOGIN' => 'demo', 'JUSTCLICK_SECRET' => 's', 'JUSTCLICK_LIB' => '/nonexistent/libjustclick.so']);
+        [$rc, $out, $err] = self::runExample(['JUSTCLICK_LOGIN' => 'demo', 'JUSTCLICK_SECRET' => 's', 'JUSTCLICK_LIB' => '/nonexistent/libjustclick.so', 'JUSTCLICK_ENGINE' => 'ffi']);
         self::assertSame(1, $rc);
         self::assertStringContainsString('/nonexistent/libjustclick.so', $err);
+    }
+
+    public function testWithoutTheLibraryTheDefaultEngineIsPurePhp(): void
+    {
+        $sb = Sandbox::start();
+        [$rc, $out, $err] = self::runExample(['JUSTCLICK_LOGIN' => 'demo', 'JUSTCLICK_SECRET' => $sb->secret, 'JUSTCLICK_BASE_URL' => $sb->baseUrl, 'JUSTCLICK_LIB' => '/nonexistent/libjustclick.so', 'JUSTCLICK_ENGINE' => 'auto']);
+        self::assertSame(0, $rc, $out . $err);
+        self::assertSame('', $err, 'no warning for a missing library');
+        self::assertStringContainsString(', engine php', $out);
+        self::assertStringContainsString('All 4 calls succeeded.', $out);
+        $sb->stop();
     }
 }

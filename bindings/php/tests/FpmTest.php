@@ -22,6 +22,10 @@ use JustClick\Tests\Support\Sandbox;
  *   FFI::load there);
  * - preload.php loading it itself with FFI::load (master not root; when
  *   these tests run as root, the master is started as nobody with setpriv).
+ *
+ * About the FFI engine, or drives both engines itself: run once.
+ *
+ * @group once
  */
 final class FpmTest extends TestCase
 {

@@ -15,6 +15,10 @@ use JustClick\Tests\Support\Sandbox;
  * A header that does not match the library (left over in ffi.preload, or a
  * user's own `ffi` instance) ends in LibraryException, never in an
  * \FFI\Exception that `catch (JustClick\ExceptionInterface)` would miss.
+ *
+ * About the FFI engine, or drives both engines itself: run once.
+ *
+ * @group once
  */
 final class HeaderVersionTest extends TestCase
 {

@@ -14,6 +14,10 @@ use JustClick\Tests\Support\Sandbox;
  * How the binding copes with real installations: library paths with spaces
  * and Cyrillic letters, ffi.enable=0, open_basedir. Settings that only
  * php.ini can change run in a child `php` process.
+ *
+ * About the FFI engine, or drives both engines itself: run once.
+ *
+ * @group once
  */
 final class InstallTest extends TestCase
 {
@@ -120,9 +124,12 @@ final class InstallTest extends TestCase
             'FFI is disabled (ffi.enable=0): set ffi.enable=preload and preload, or ffi.enable=1',
             $out
         );
-        // The default lookup (scope first) says the same.
-        $out = self::php(['ffi.enable' => '0'], self::newClientCode('[]'));
+        // The default lookup (scope first) says the same when FFI is asked for;
+        // the default engine serves with pure PHP instead.
+        $out = self::php(['ffi.enable' => '0'], self::newClientCode("['engine' => 'ffi']"));
         self::assertStringContainsString('FFI is disabled (ffi.enable=0)', $out);
+        $out = self::php(['ffi.enable' => '0'], 'echo (new JustClick\\Client("demo", "s"))->engine();');
+        self::assertSame('php', $out, 'no warning, no error');
     }
 
     public function testOpenBasedirIsNamedNotNotFound(): void

@@ -12,6 +12,10 @@ use JustClick\Tests\Support\Sandbox;
  * loader (here LD_LIBRARY_PATH, as ld.so.cache is for the Debian package),
  * before the repository's build. Runs in a child `php`, as the loader reads
  * LD_LIBRARY_PATH only when a process starts.
+ *
+ * About the FFI engine, or drives both engines itself: run once.
+ *
+ * @group once
  */
 final class LibraryDiscoveryTest extends TestCase
 {

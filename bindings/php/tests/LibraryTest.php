@@ -6,6 +6,7 @@ namespace JustClick\Tests;
 
 use FFI;
 use JustClick\Client;
+use JustClick\Engine\FfiEngine;
 use JustClick\Library;
 use JustClick\LibraryException;
 use JustClick\Tests\Support\Sandbox;
@@ -14,6 +15,10 @@ use JustClick\Tests\Support\Sandbox;
  * The PHP header loads both ways (FFI::cdef without its #define lines,
  * FFI::load of a copy with an absolute FFI_LIB), one FFI instance per
  * library, and clear errors when something is missing.
+ *
+ * About the FFI engine, or drives both engines itself: run once.
+ *
+ * @group once
  */
 final class LibraryTest extends TestCase
 {
@@ -102,7 +107,8 @@ final class LibraryTest extends TestCase
         } finally {
             unlink($link);
         }
-        $ffiOf = static fn (Client $c) => (new \ReflectionProperty(Client::class, 'ffi'))->getValue($c);
+        $ffiOf = static fn (Client $c) => (new \ReflectionProperty(FfiEngine::class, 'ffi'))
+            ->getValue((new \ReflectionProperty(Client::class, 'engine'))->getValue($c));
         self::assertSame($a, $ffiOf(self::client()));
         self::assertSame($ffiOf(self::client()), $ffiOf(self::client()));
     }
@@ -116,7 +122,8 @@ final class LibraryTest extends TestCase
         $saved = getenv('JUSTCLICK_LIB');
         putenv('JUSTCLICK_LIB=/nonexistent/env/libjustclick.so');
         try {
-            $e = self::thrown(LibraryException::class, fn () => new Client('demo', 's'));
+            self::assertSame('php', (new Client('demo', 's'))->engine(), 'engine auto: pure PHP without a library');
+            $e = self::thrown(LibraryException::class, fn () => new Client('demo', 's', ['engine' => 'ffi']));
             self::assertStringContainsString('/nonexistent/env/libjustclick.so', $e->getMessage());
             self::assertStringContainsString('JUSTCLICK_LIB', $e->getMessage());
             putenv('JUSTCLICK_LIB');

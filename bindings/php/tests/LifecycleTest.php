@@ -40,13 +40,20 @@ final class LifecycleTest extends TestCase
     public function testDumpsShowNoSecret(): void
     {
         $sb = self::sandbox();
-        $jc = self::client();
-        $dump = print_r($jc, true) . var_export($jc->__debugInfo(), true);
+        $jc = self::client(['proxy' => '']);
+        $jc->call('SandboxEcho');
+        // var_export() and debug_zval_dump() ignore __debugInfo(): every
+        // object below the client is shown with all its properties.
+        $dump = print_r($jc, true) . var_export($jc, true) . var_export($jc->__debugInfo(), true);
         ob_start();
         var_dump($jc);
+        debug_zval_dump($jc);
         $dump .= ob_get_clean();
+        $dump .= print_r((array) $jc, true) . json_encode((array) $jc) . print_r(get_object_vars($jc), true);
         self::assertStringContainsString('demo', $dump);
+        self::assertStringContainsString(Support\Sandbox::engine(), $dump);
         self::assertStringNotContainsString($sb->secret, $dump);
+        self::assertStringNotContainsString(md5($sb->secret), $dump);
     }
 
     public function testTracesShowNoSecret(): void

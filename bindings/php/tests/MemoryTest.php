@@ -27,6 +27,10 @@ use JustClick\Tests\Support\Sandbox;
  *     4 KiB pages and with allocator arenas, so it needs more room).
  * testTheBoundCatchesALeak proves the RSS bound fires on exactly such a
  * leak (one unfreed string per call), so the bound is not vacuous.
+ *
+ * About the FFI engine, or drives both engines itself: run once.
+ *
+ * @group once
  */
 final class MemoryTest extends TestCase
 {

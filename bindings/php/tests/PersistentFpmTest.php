@@ -18,6 +18,10 @@ use JustClick\Tests\Support\Sandbox;
  * frees its FFI instance, and may dlclose the library, at the end of each
  * request: the library must stay loaded with its pools), and the documented
  * `ffi.preload` + `opcache.preload` route of a root FPM master.
+ *
+ * About the FFI engine, or drives both engines itself: run once.
+ *
+ * @group once
  */
 final class PersistentFpmTest extends TestCase
 {

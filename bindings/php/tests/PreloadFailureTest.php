@@ -14,6 +14,10 @@ use JustClick\Tests\Support\Sandbox;
  * php-fpm still starts, preload.php logs one line saying why, other pages
  * work, and the first use of JustClick\Client throws LibraryException
  * naming what is missing and how to fix it.
+ *
+ * About the FFI engine, or drives both engines itself: run once.
+ *
+ * @group once
  */
 final class PreloadFailureTest extends TestCase
 {
@@ -59,6 +63,7 @@ final class PreloadFailureTest extends TestCase
         self::assertSame('up', $doc['site']);
         self::assertSame('fpm-fcgi', $doc['sapi']);
         self::assertArrayNotHasKey('client', $doc, 'the client must not work: ' . $this->pool->logs());
+        self::assertSame('php', $doc['auto'], 'the default engine serves without the library');
 
         $lines = preg_grep('/JustClick preload: /', explode("\n", $this->pool->logs()));
         self::assertCount(1, $lines, 'one log line: ' . $this->pool->logs());
@@ -113,6 +118,7 @@ final class PreloadFailureTest extends TestCase
         $doc = json_decode($this->pool->request(__DIR__ . '/fpm/first-use.php'), true);
         self::assertIsArray($doc, $this->pool->logs());
         self::assertSame('JustClick\\LibraryException', $doc['class'] ?? null, $this->pool->logs());
+        self::assertSame('php', $doc['auto']);
         self::assertStringContainsString('Set opcache.preload=' . dirname(__DIR__) . '/preload.php', $doc['message']);
         self::assertStringContainsString('or ffi.enable=1', $doc['message']);
     }

@@ -160,7 +160,21 @@ final class Sandbox
      */
     public function options(array $extra = []): array
     {
-        return $extra + ['lib' => self::lib(), 'base_url' => $this->baseUrl];
+        $engine = self::engine() === 'php' ? ['engine' => 'php'] : ['lib' => self::lib()];
+        return $extra + $engine + ['base_url' => $this->baseUrl];
+    }
+
+    /**
+     * The engine this run of the suite tests: `ffi` (default) or `php`
+     * (JUSTCLICK_TEST_ENGINE, set by run-tests.sh for its second run).
+     */
+    public static function engine(): string
+    {
+        $engine = getenv('JUSTCLICK_TEST_ENGINE') ?: 'ffi';
+        if ($engine !== 'ffi' && $engine !== 'php') {
+            throw new RuntimeException("JUSTCLICK_TEST_ENGINE must be ffi or php, not $engine");
+        }
+        return $engine;
     }
 
     /**
