@@ -117,9 +117,12 @@ phpdir="$r/usr/share/php/JustClick"
 install -d "$phpdir" "$r/etc/php/$PHPVER/mods-available"
 # The layout of the repository and the archive (autoload.php, preload.php and
 # ffi-header.php beside src/JustClick/), which their code and messages assume.
-install -d "$phpdir/src/JustClick" "$phpdir/src/JustClick/Pure"
+# Both engines: FFI (Engine/) and pure PHP (Pure/, with its CA roots).
+install -d "$phpdir/src/JustClick" "$phpdir/src/JustClick/Engine" "$phpdir/src/JustClick/Pure" "$phpdir/resources/roots"
 install -m 0644 "$src"/share/justclick/php/src/JustClick/*.php "$phpdir/src/JustClick/"
+install -m 0644 "$src"/share/justclick/php/src/JustClick/Engine/*.php "$phpdir/src/JustClick/Engine/"
 install -m 0644 "$src"/share/justclick/php/src/JustClick/Pure/*.php "$phpdir/src/JustClick/Pure/"
+install -m 0644 "$src"/share/justclick/php/resources/roots/* "$phpdir/resources/roots/"
 install -m 0644 "$src/share/justclick/php/autoload.php" "$src/share/justclick/php/preload.php" \
     "$src/share/justclick/php/ffi-header.php" "$phpdir/"
 sed -e "s|^#define FFI_LIB .*|#define FFI_LIB \"/$LIBDIR/libjustclick.so.$MAJOR\"|" "$src/include/justclick_php.h" >"$phpdir/justclick_php.h"
@@ -157,14 +160,16 @@ finish php-justclick <<EOF2
 Architecture: all
 Section: php
 Priority: optional
-Depends: libjustclick0 (>= $VERSION), php$PHPVER-common, php-common
-Recommends: php$PHPVER-cli
+Depends: php$PHPVER-common, php$PHPVER-curl, php-common
+Recommends: libjustclick0 (>= $VERSION), php$PHPVER-cli
 Suggests: php$PHPVER-fpm, php$PHPVER-opcache
 Homepage: https://justclick.ru/
-Description: JustClick API client for PHP (FFI binding of libjustclick)
+Description: JustClick API client for PHP (libjustclick over FFI, or pure PHP)
  The JustClick\\ classes under /usr/share/php: require "JustClick/autoload.php";
- then new JustClick\\Client(\$login, \$secret). PHP-FPM preloads the library
- when the admin opts in (see /etc/php/$PHPVER/mods-available/justclick.ini).
+ then new JustClick\\Client(\$login, \$secret). Calls go through libjustclick
+ (PHP FFI) where it can be loaded, else through the pure-PHP engine (ext-curl),
+ with the same behaviour. PHP-FPM preloads the library when the admin opts in
+ (see /etc/php/$PHPVER/mods-available/justclick.ini).
 EOF2
 
 echo "lintian:"

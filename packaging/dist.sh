@@ -50,6 +50,9 @@ install -m 0644 include/justclick.h include/justclick_php.h "$HPP" "$top/include
 # The PHP package as Composer and the archive's users see it.
 php_src=bindings/php
 cp -r "$php_src/src" "$top/share/justclick/php/"
+# The pure-PHP engine's CA roots (hashed directory for curl's CAPATH).
+mkdir -p "$top/share/justclick/php/resources"
+cp -r "$php_src/resources/roots" "$top/share/justclick/php/resources/"
 install -m 0644 "$php_src/autoload.php" "$php_src/preload.php" "$php_src/ffi-header.php" \
     "$php_src/README.md" "$top/share/justclick/php/"
 install -m 0644 composer.json "$top/share/justclick/php/composer.json"

@@ -272,6 +272,20 @@ out=$(cd "$T/composer-app" && php -r '
     fail "the Composer project: $out"
 echo "$out"
 case "$out" in "$T/composer-app/vendor/"*" $VERSION "*) ;; *) fail "the Composer project did not use its vendor copy: $out" ;; esac
+php -r '$c = json_decode(file_get_contents($argv[1]), true); exit(isset($c["require"]["ext-ffi"]) || !isset($c["suggest"]["ext-ffi"]) ? 1 : 0);' \
+    "$T/composer-app/vendor/libjustclick/justclick-ffi/composer.json" ||
+    fail "the Composer package must suggest ext-ffi, not require it (the pure-PHP engine needs none)"
+reset_sandbox
+# A host where FFI cannot load (ffi.enable=0, no library): the same package
+# serves through its pure-PHP engine, TLS verified against the sandbox's CA.
+out=$(cd "$T/composer-app" && JUSTCLICK_LIB=/nonexistent/libjustclick.so php -d ffi.enable=0 -r '
+    require "vendor/autoload.php";
+    $jc = new JustClick\Client(getenv("JUSTCLICK_LOGIN"), getenv("JUSTCLICK_SECRET"),
+        ["base_url" => getenv("JUSTCLICK_BASE_URL"), "ca_file" => getenv("JUSTCLICK_CA_FILE")]);
+    echo $jc->engine(), " ", $jc->libraryVersion(), " ", $jc->deleteOrder("1111"), "\n";' 2>&1) ||
+    fail "the Composer project without FFI: $out"
+echo "$out"
+[ "$out" = "php $VERSION Заказ удален" ] || fail "the Composer project without FFI did not use the pure-PHP engine: $out"
 
 step "deb: apt-get purge removes everything"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "${DEBS[@]}" >"$T/apt.log" 2>&1 || fail "apt-get purge: $(cat "$T/apt.log")"

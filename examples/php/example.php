@@ -15,7 +15,9 @@
  * Environment: JUSTCLICK_LOGIN and JUSTCLICK_SECRET (required),
  * JUSTCLICK_BASE_URL (e.g. the local sandbox http://127.0.0.1:PORT; default
  * https://{login}.justclick.ru), JUSTCLICK_CA_FILE (extra CA, e.g. the
- * sandbox's with --tls), JUSTCLICK_LIB (libjustclick.so; default the
+ * sandbox's with --tls), JUSTCLICK_ENGINE (`auto`, the default: libjustclick
+ * through FFI where it loads, else the pure-PHP engine; `ffi`; `php`),
+ * JUSTCLICK_LIB (libjustclick.so; default the system's, then the
  * repository's release build).
  *
  *     JUSTCLICK_LOGIN=demo JUSTCLICK_SECRET=... JUSTCLICK_BASE_URL=http://127.0.0.1:8089 \
@@ -66,12 +68,13 @@ $login = env('JUSTCLICK_LOGIN');
 $secret = env('JUSTCLICK_SECRET');
 if ($login === null || $secret === null) {
     fwrite(STDERR, "usage: JUSTCLICK_LOGIN=... JUSTCLICK_SECRET=... [JUSTCLICK_BASE_URL=...] "
-        . "[JUSTCLICK_CA_FILE=...] [JUSTCLICK_LIB=...] php example.php\n");
+        . "[JUSTCLICK_CA_FILE=...] [JUSTCLICK_ENGINE=auto|ffi|php] [JUSTCLICK_LIB=...] php example.php\n");
     exit(2);
 }
 $options = array_filter([
     'base_url' => env('JUSTCLICK_BASE_URL'),
     'ca_file' => env('JUSTCLICK_CA_FILE'),
+    'engine' => env('JUSTCLICK_ENGINE'),
     'timeout_ms' => 15000,
 ], static fn ($v) => $v !== null);
 
@@ -82,10 +85,11 @@ try {
     exit(1);
 }
 printf(
-    "JustClick account %s at %s, libjustclick %s\n",
+    "JustClick account %s at %s, justclick %s, engine %s\n",
     $login,
     $options['base_url'] ?? "https://$login.justclick.ru",
-    $jc->libraryVersion()
+    $jc->libraryVersion(),
+    $jc->engine()
 );
 
 $failed = 0;
