@@ -81,16 +81,16 @@ final class Transport
     {
         $o->checkUserAgent();
         $roots = dirname(__DIR__, 3) . '/resources/roots';
-        $first = glob($roots . '/*.0') ?: [];
-        if ($first === []) {
+        // OpenSSL looks a root up by its subject hash in the directory, so
+        // only the roots a chain names are read; CAINFO must name some file
+        // (an empty one is an error): the caller's, or default.pem, a copy
+        // of one of the roots (resources/roots.php).
+        $caInfo = $o->caFile === null ? $roots . '/default.pem' : self::caFile($o->caFile);
+        if (!is_file($roots . '/default.pem')) {
             throw new LibraryException(
                 "the CA roots of the pure-PHP engine are missing ($roots): the package is incomplete, reinstall it"
             );
         }
-        // OpenSSL looks a root up by its subject hash in the directory, so
-        // only the roots a chain names are read; CAINFO must name some file
-        // (and an empty one is an error): the caller's, or one of the roots.
-        $caInfo = $o->caFile === null ? $first[0] : self::caFile($o->caFile);
         $this->host = Options::authorityOf($base);
         $this->maxResponseBytes = $o->maxResponseBytes;
         $setup = [
@@ -288,16 +288,42 @@ final class Transport
             if ($der === false || $der === '') {
                 throw new InvalidArgumentException("option 'ca_file': $path is not a valid PEM file: invalid base64");
             }
-            if (function_exists('openssl_x509_read') && @openssl_x509_read($m[0][$i]) === false) {
+            // A DER certificate is one SEQUENCE spanning all its bytes (a full
+            // X.509 parse costs about 0.1 ms per certificate with OpenSSL 3,
+            // on every request under PHP-FPM; curl parses them anyway).
+            if (!self::derSequence($der)) {
                 throw new InvalidArgumentException(sprintf(
                     "option 'ca_file': certificate #%d in %s is not usable as a CA: %s",
                     $i + 1,
                     $path,
-                    'it does not parse as X.509'
+                    'it is not a DER-encoded certificate'
                 ));
             }
         }
         return $path;
+    }
+
+    /** Whether `$der` is exactly one DER SEQUENCE (the outer shape of a certificate). */
+    private static function derSequence(string $der): bool
+    {
+        $n = strlen($der);
+        if ($n < 2 || ord($der[0]) !== 0x30) {
+            return false;
+        }
+        $len = ord($der[1]);
+        $head = 2;
+        if ($len & 0x80) {
+            $bytes = $len & 0x7f;
+            if ($bytes === 0 || $bytes > 4 || $n < 2 + $bytes) {
+                return false;
+            }
+            $len = 0;
+            for ($i = 0; $i < $bytes; $i++) {
+                $len = ($len << 8) | ord($der[2 + $i]);
+            }
+            $head += $bytes;
+        }
+        return $head + $len === $n;
     }
 
     /**
