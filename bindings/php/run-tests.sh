@@ -12,7 +12,7 @@
 # JUSTCLICK_TEST_PRINT_PATHS=1 prints the libraries and sandbox it would use
 # and exits (tests/suites.rs checks them).
 #
-# Needs the Debian packages php-cli, phpunit, php-fpm and libfcgi-bin; a
+# Needs the Debian packages php-cli, php-curl, phpunit, php-fpm and libfcgi-bin; a
 # missing one fails the suite with its name.
 set -euo pipefail
 
@@ -43,6 +43,8 @@ fi
 [ -n "$FPM" ] && [ -x "$FPM" ] || fail "php-fpm not found: install the Debian package php-fpm (apt-get install php-fpm)"
 php -r 'exit(extension_loaded("ffi") ? 0 : 1);' ||
     fail "the PHP FFI extension is not loaded: install the Debian package php-cli (php8.2-common ships ffi.so) and enable extension=ffi"
+php -r 'exit(extension_loaded("curl") ? 0 : 1);' ||
+    fail "the PHP curl extension is not loaded (the pure-PHP engine needs it): install the Debian package php-curl"
 php -r 'exit(extension_loaded("Zend OPcache") ? 0 : 1);' ||
     fail "the PHP OPcache extension is not loaded: install the Debian package php-opcache"
 
