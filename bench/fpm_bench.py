@@ -1,21 +1,27 @@
 #!/usr/bin/env python3
-"""The PHP-FPM benchmark (issue 11): web requests through php-fpm over HTTPS
-with a round-trip time added, the library (a new JustClick\\Client per
-request, persistent => true) against the seeds' PHP (curl, a new connection
-and TLS handshake per request), and the 1-RTT limit beside them.
+"""The PHP-FPM benchmark (issues 11 and 19): web requests through php-fpm
+over HTTPS with a round-trip time added, against the seeds' PHP (curl, a new
+connection and TLS handshake per call), and the 1-RTT limit beside them.
+
+Row 7: the FFI engine (a new JustClick\\Client per request, persistent =>
+true) in the documented ffi.preload + opcache.preload setup. Row 7b: the
+pure-PHP engine on a second pool whose php.ini is Debian's (FFI only for
+preloaded code, nothing preloaded: what a shared host gives), one call per
+request. Row 7c: the same pool, MANY calls in one request (one client, its
+kept-alive connection) against the snippet pasted MANY times.
 
 Setup, all on loopback: justclick-sandbox --tls, delay_proxy.py in front of
-it (RTT_MS, default 10), Debian's php-fpm with a static pool of 2 workers in
-the documented ffi.preload + opcache.preload setup, and a FastCGI client
-here that sends one request at a time (as nginx would; no process is
-started per request). Rounds alternate between the two scripts; the figure
-is the median over rounds. Prints a table row and the ratio.
+it (RTT_MS, default 10), Debian's php-fpm with static pools of 2 workers,
+and a FastCGI client here that sends one request at a time (as nginx would;
+no process is started per request). Rounds alternate between the scripts;
+the figure is the median over rounds. Prints the table rows and ratios.
 
 Run through fpm_bench.sh (builds the release library and sandbox first).
 Environment: FPM_BENCH_RTT_MS (10), FPM_BENCH_REQUESTS (per round, 40),
-FPM_BENCH_ROUNDS (5), JUSTCLICK_PHP_FPM (php-fpm binary).
-Exit status 0 when measured (the target is reported, not enforced), 1 when
-a measurement failed.
+FPM_BENCH_ROUNDS (5), FPM_BENCH_MANY (calls per request in 7c, 20),
+FPM_BENCH_MANY_REQUESTS (per round in 7c, 4), JUSTCLICK_PHP_FPM.
+Exit status 0 when measured (the targets are reported, not enforced), 1
+when a measurement failed.
 """
 
 import glob
@@ -43,6 +49,10 @@ REQUESTS = int(os.environ.get("FPM_BENCH_REQUESTS", "40"))
 ROUNDS = int(os.environ.get("FPM_BENCH_ROUNDS", "5"))
 WORKERS = 2
 TARGET_RATIO = 3.0
+# Rows 7c: calls per request, requests per round, and the target.
+MANY = int(os.environ.get("FPM_BENCH_MANY", "20"))
+MANY_REQUESTS = int(os.environ.get("FPM_BENCH_MANY_REQUESTS", "4"))
+MANY_TARGET = 2.5
 
 
 def fail(message):
@@ -164,11 +174,17 @@ def main():
                 ["php", os.path.join(ROOT, "bindings/php/ffi-header.php"), LIB],
                 check=True, stdout=subprocess.PIPE).stdout)
         os.chmod(header, 0o644)
-        sock = os.path.join(tmp, "fpm.sock")
-        conf = os.path.join(tmp, "fpm.conf")
-        with open(conf, "w") as f:
-            f.write(f"""[global]
-error_log = {tmp}/fpm.log
+        root = os.geteuid() == 0
+
+        def start_pool(name, ini):
+            """A php-fpm master with a static pool; returns its socket."""
+            sock = os.path.join(tmp, f"{name}.sock")
+            conf = os.path.join(tmp, f"{name}.conf")
+            log = os.path.join(tmp, f"{name}.log")
+            with open(conf, "w") as f:
+                f.write(f"""[global]
+error_log = {log}
+pid = {tmp}/{name}.pid
 daemonize = no
 [www]
 listen = {sock}
@@ -177,61 +193,89 @@ pm = static
 pm.max_children = {WORKERS}
 clear_env = yes
 """)
-        root = os.geteuid() == 0
-        cmd = [fpm, "--nodaemonize", "--fpm-config", conf]
-        ini = {
+            cmd = [fpm, "--nodaemonize", "--fpm-config", conf]
+            if root:
+                cmd.append("--allow-to-run-as-root")
+                if "opcache.preload" in ini:
+                    ini = {**ini, "opcache.preload_user": "nobody"}
+            for k, v in ini.items():
+                cmd += ["-d", f"{k}={v}"]
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            procs.append(proc)
+            deadline = time.monotonic() + 20
+            while not (os.path.exists(sock) and os.path.exists(log) and "ready to handle" in open(log).read()):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    fail(f"php-fpm ({name}) did not start:\n" + (open(log).read() if os.path.exists(log) else ""))
+                time.sleep(0.02)
+            return sock
+
+        # The documented FPM setup of a root master: ffi.preload with an
+        # absolute FFI_LIB, opcache.preload for the classes.
+        ffi_sock = start_pool("ffi", {
             "ffi.enable": "preload", "ffi.preload": header, "opcache.enable": "1",
             "opcache.preload": os.path.join(ROOT, "bindings/php/preload.php"),
-        }
-        if root:
-            cmd.append("--allow-to-run-as-root")
-            ini["opcache.preload_user"] = "nobody"
-        for k, v in ini.items():
-            cmd += ["-d", f"{k}={v}"]
-        php_fpm = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(php_fpm)
-        deadline = time.monotonic() + 20
-        while not (os.path.exists(sock) and "ready to handle" in open(f"{tmp}/fpm.log").read()):
-            if php_fpm.poll() is not None or time.monotonic() > deadline:
-                fail("php-fpm did not start:\n" + open(f"{tmp}/fpm.log").read())
-            time.sleep(0.02)
+        })
+        # A shared host: php.ini as Debian ships it (FFI only for preloaded
+        # code, nothing preloaded), so the client runs on the pure-PHP engine.
+        plain_sock = start_pool("plain", {"opcache.enable": "1"})
 
-        def one(script):
+        def one(sock, script, calls, expect):
             out, status = fcgi_request(sock, {
                 "SCRIPT_FILENAME": os.path.join(HERE, script),
                 "SCRIPT_NAME": "/" + script, "REQUEST_METHOD": "GET", "QUERY_STRING": "",
                 "SERVER_PROTOCOL": "HTTP/1.1", "GATEWAY_INTERFACE": "CGI/1.1",
                 "JC_BENCH_URL": url, "JC_BENCH_CA": ca, "JC_BENCH_SECRET": secret,
+                "JC_BENCH_CALLS": str(calls),
             })
             text = out.split(b"\r\n\r\n", 1)[-1]
-            if status != 0 or text != b"ok":
-                fail(f"{script} failed: {out[:300]!r}")
+            if status != 0 or text != b"ok " + expect.encode():
+                fail(f"{script} failed (expected 'ok {expect}'): {out[:300]!r}")
 
-        scripts = {"library": "fpm_library.php", "seeds": "fpm_seeds.php"}
-        rates = {name: [] for name in scripts}
-        for script in scripts.values():  # warm-up: opcache, pools of both workers
+        # name: (socket, script, calls per request, what it must print)
+        cases = {
+            "library": (ffi_sock, "fpm_library.php", 1, "ffi"),
+            "seeds": (ffi_sock, "fpm_seeds.php", 1, "seeds"),
+            "pure": (plain_sock, "fpm_library.php", 1, "php"),
+            "pure_seeds": (plain_sock, "fpm_seeds.php", 1, "seeds"),
+            "pure_many": (plain_sock, "fpm_library.php", MANY, "php"),
+            "seeds_many": (plain_sock, "fpm_seeds.php", MANY, "seeds"),
+        }
+        rates = {name: [] for name in cases}
+        for case in cases.values():  # warm-up: opcache, pools of both workers
             for _ in range(2 * WORKERS):
-                one(script)
+                one(*case)
         for _ in range(ROUNDS):
-            for name, script in scripts.items():
+            for name, case in cases.items():
+                n = REQUESTS if case[2] == 1 else MANY_REQUESTS
                 t0 = time.perf_counter()
-                for _ in range(REQUESTS):
-                    one(script)
-                rates[name].append(REQUESTS / (time.perf_counter() - t0))
-        lib = statistics.median(rates["library"])
-        seeds = statistics.median(rates["seeds"])
+                for _ in range(n):
+                    one(*case)
+                rates[name].append(n / (time.perf_counter() - t0))
+        med = {name: statistics.median(r) for name, r in rates.items()}
         limit = 1000.0 / RTT_MS
-        ratio = lib / seeds
+        ratio = med["library"] / med["seeds"]
+        pure_ratio = med["pure"] / med["pure_seeds"]
+        many_ratio = med["pure_many"] / med["seeds_many"]
         met = "yes" if ratio >= TARGET_RATIO else "no"
-        print(f"rounds: library {[round(r, 1) for r in rates['library']]} req/s, "
-              f"seeds {[round(r, 1) for r in rates['seeds']]} req/s")
+        for name, r in rates.items():
+            print(f"rounds: {name} {[round(x, 1) for x in r]} req/s")
         print("| #  | measurement | measured (median) | ratio | target | met |")
         print(f"| 7  | PHP-FPM web requests over HTTPS, {RTT_MS:g} ms RTT added, one call each: "
               f"library (new Client per request, persistent) vs PHP seeds' approach "
-              f"(1-RTT limit: {limit:.0f} req/s) | {lib:.1f} vs {seeds:.1f} req/s "
-              f"({lib / limit:.0%} of the 1-RTT limit) | {ratio:.2f}x | >= {TARGET_RATIO:g}x | {met} |")
+              f"(1-RTT limit: {limit:.0f} req/s) | {med['library']:.1f} vs {med['seeds']:.1f} req/s "
+              f"({med['library'] / limit:.0%} of the 1-RTT limit) | {ratio:.2f}x | >= {TARGET_RATIO:g}x | {met} |")
+        print(f"| 7b | the same on a PHP-FPM without FFI (Debian's php.ini, nothing preloaded): "
+              f"pure-PHP engine vs the seeds' approach, one call per request | "
+              f"{med['pure']:.1f} vs {med['pure_seeds']:.1f} req/s | {pure_ratio:.2f}x | >= 1x | "
+              f"{'yes' if pure_ratio >= 1.0 else 'no'} |")
+        print(f"| 7c | the same pool, {MANY} calls within one request: pure-PHP engine (one client, "
+              f"kept-alive connection) vs the seeds' snippet {MANY} times | "
+              f"{med['pure_many'] * MANY:.1f} vs {med['seeds_many'] * MANY:.1f} calls/s | {many_ratio:.2f}x | "
+              f">= {MANY_TARGET:g}x | {'yes' if many_ratio >= MANY_TARGET else 'no'} |")
         print(f"ratio {ratio:.2f}")
+        print(f"pure ratio {pure_ratio:.2f}")
+        print(f"pure many ratio {many_ratio:.2f}")
     finally:
         for p in reversed(procs):
             if p.stdin:
