@@ -80,6 +80,11 @@ php examples/php/example.php
 echo
 
 reset_sandbox
+echo "== The same PHP example where FFI cannot load (php -d ffi.enable=0): the pure-PHP engine"
+php -d ffi.enable=0 examples/php/example.php
+echo
+
+reset_sandbox
 echo "== A shop's whole flow from PHP (examples/php/shop.php), notifications verified by examples/php/notify-receiver.php"
 port=$(php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
 JUSTCLICK_NOTIFY_LOG="$work/notify.log" php -d ffi.enable=1 -S "127.0.0.1:$port" examples/php/notify-receiver.php \

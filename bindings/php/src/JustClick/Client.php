@@ -9,7 +9,9 @@ use JustClick\Engine\FfiEngine;
 use JustClick\Pure\Engine as PureEngine;
 
 /**
- * A JustClick API client over libjustclick (PHP FFI).
+ * A JustClick API client: libjustclick through PHP FFI where it can be
+ * loaded, else the pure-PHP engine (ext-curl), with the same behaviour (see
+ * the option `engine`).
  *
  * ```php
  * $jc = new \JustClick\Client('username', getenv('JUSTCLICK_SECRET'));
@@ -52,7 +54,8 @@ use JustClick\Pure\Engine as PureEngine;
  * `batch_timeout_ms` + `timeout_ms`; `batch_timeout_ms` defaults to the
  * script's remaining max_execution_time (see the constructor).
  *
- * The client cannot be cloned or serialized (it owns a native handle).
+ * The client cannot be cloned or serialized (it owns a native handle or
+ * curl handles).
  * Type against {@see ClientInterface} to mock it. Use one client per
  * thread in ZTS builds; under PHP-FPM an object lives one request.
  */
@@ -75,7 +78,15 @@ final class Client implements ClientInterface
      * Creates a client for account `$login` (also its third-level domain,
      * `https://{login}.justclick.ru`) with API key `$secret`. No network I/O.
      *
-     * Options handled by libjustclick (unknown keys are rejected):
+     * `engine` (string, default `auto`): `auto` uses libjustclick through FFI
+     * when it can be loaded in this context (the preloaded scope, or FFI::cdef
+     * where allowed, with the library and its header found) and the pure-PHP
+     * engine otherwise, with no error or warning; `ffi` requires FFI (a
+     * LibraryException says what is missing); `php` uses the pure-PHP engine.
+     * Both check, send and verify the same way; see engine().
+     *
+     * Options of both engines, as libjustclick defines them (unknown keys are
+     * rejected):
      * - `base_url` (string): replaces `https://{login}.justclick.ru`, e.g.
      *   the local sandbox `http://127.0.0.1:8089`;
      * - `timeout_ms` (int, default 30000): overall limit per call;
@@ -103,7 +114,9 @@ final class Client implements ClientInterface
      *   with the same login, secret and options share one connection pool
      *   kept by libjustclick for the life of the worker process, so the next
      *   FPM request reuses this request's TLS connection (at most 16 pools
-     *   per process; the secret is kept once, in the library);
+     *   per process; the secret is kept once, in the library); on the pure
+     *   engine the connection is kept for the rest of the request (FPM) or
+     *   process (CLI), as PHP frees all else when a request ends;
      * - `idle_timeout_ms` (int, default 30000): idle connections are not
      *   reused after this.
      *
@@ -111,7 +124,8 @@ final class Client implements ClientInterface
      * strings of digits ("30000", as read from the environment); anything
      * else for them (1.5, "30s", "") is refused.
      *
-     * Options handled here (how libjustclick is found, see {@see Library}):
+     * Options of the FFI engine (how libjustclick is found, see {@see Library};
+     * with any of them `auto` means `ffi`, and `php` refuses them):
      * - `lib` (string): path of libjustclick.so, loaded with FFI::cdef;
      * - `header` (string): path of justclick_php.h for `lib`;
      * - `scope` (string): use this preloaded FFI scope (opcache.preload);
@@ -122,11 +136,12 @@ final class Client implements ClientInterface
      * JUSTCLICK_LIB, else the repository's release build.
      *
      * @param string               $login   the account login
-     * @param string               $secret  the API key (never stored in PHP, never printed)
+     * @param string               $secret  the API key (never printed; the FFI engine leaves it to the
+     *                                      library, the pure engine keeps it outside every object's properties)
      * @param array<string, mixed> $options see above
      *
      * @throws InvalidArgumentException for a bad login, secret or option
-     * @throws LibraryException         when libjustclick cannot be loaded
+     * @throws LibraryException         when libjustclick cannot be loaded and the engine is `ffi`
      */
     public function __construct(
         string $login,
