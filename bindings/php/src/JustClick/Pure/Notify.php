@@ -62,7 +62,7 @@ final class Notify
      * @throws InvalidArgumentException a body that is no notification, not UTF-8, too large or with too many pairs
      * @throws BadSignatureException    an order event whose `hash` is missing or does not match
      */
-    public static function verify(string $body, string $secret): array
+    public static function verify(string $body, #[\SensitiveParameter] string $secret): array
     {
         if (strlen($body) > self::MAX_FFI_BYTES) {
             // What the FFI engine answers before the library sees the body.
@@ -292,7 +292,7 @@ final class Notify
      * @throws InvalidArgumentException a signed field is an array
      * @throws BadSignatureException
      */
-    private static function checkHash(string $event, array $post, mixed $received, string $secret): string
+    private static function checkHash(string $event, array $post, mixed $received, #[\SensitiveParameter] string $secret): string
     {
         $id = self::signedText($post, 'id');
         $email = self::signedText($post, 'email');

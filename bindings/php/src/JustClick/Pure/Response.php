@@ -396,7 +396,7 @@ final class Response
     /**
      * @return array{code: int, text: string, result: mixed, types: array{result: string, items: array<array-key, string>}, depth: int}
      */
-    private static function parseAnswer(string $body, string $secret): array
+    private static function parseAnswer(string $body, #[\SensitiveParameter] string $secret): array
     {
         if (preg_match('//u', $body) !== 1) {
             throw new BadResponseException(sprintf(
