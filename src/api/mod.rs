@@ -178,12 +178,30 @@ impl Client {
     ///
     /// Thread-safe; blocks for at most the configured timeout per request.
     pub fn call_method(&self, name: &str, params: &Params) -> Result<Response> {
+        self.call_method_with_progress(name, params, &mut |_, _| {})
+    }
+
+    /// [`Client::call_method`], telling `progress(done, total)` how far it
+    /// is: getOrdersWithGoods over a long range is one request per part (see
+    /// [`Client::get_orders_with_goods`]) and reports each; any other call
+    /// is one request, `(0, 1)` then `(1, 1)`. Nothing is reported for
+    /// parameters refused before any traffic. For progress bars (the
+    /// `justclick` command line); same thread-safety as `call_method`.
+    pub fn call_method_with_progress(
+        &self,
+        name: &str,
+        params: &Params,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Response> {
         let m = lookup(name)?;
         let params = validate::validate(m, params)?;
         if m.special == Special::DateRange {
-            return range::orders_with_goods(self, &params);
+            return range::orders_with_goods(self, &params, progress);
         }
-        self.send_validated(m, &params)
+        progress(0, 1);
+        let r = self.send_validated(m, &params);
+        progress(1, 1);
+        r
     }
 
     /// [`Client::call_method`] with the parameters as a JSON object (lists

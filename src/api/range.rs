@@ -115,7 +115,11 @@ fn orders_of(client: &Client, m: &Method, params: &Params) -> Result<(String, Ve
 /// Calls getOrdersWithGoods with validated `params`, split when the range
 /// is longer than [`CHUNK_DAYS`]. "No orders" (400/401) is an empty list
 /// for every range, one chunk or many.
-pub(crate) fn orders_with_goods(client: &Client, params: &Params) -> Result<Response> {
+pub(crate) fn orders_with_goods(
+    client: &Client,
+    params: &Params,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Response> {
     let m = method("getOrdersWithGoods").expect("declared");
     let pieces = match day_of(params, "begin_date") {
         // No start: the service's own default (the last day), one call.
@@ -148,9 +152,12 @@ pub(crate) fn orders_with_goods(client: &Client, params: &Params) -> Result<Resp
         first_text.get_or_insert(t);
         parts.push(orders);
     };
+    let total = pieces.len().max(1);
+    progress(0, total);
     if pieces.len() <= 1 {
         // The caller's own parameters, unchanged.
         keep(orders_of(client, m, params)?);
+        progress(1, 1);
     } else {
         let given_end = params.get("end_date").is_some();
         let last_piece = pieces.len() - 1;
@@ -168,6 +175,7 @@ pub(crate) fn orders_with_goods(client: &Client, params: &Params) -> Result<Resp
                 }
             }
             keep(orders_of(client, m, &chunk)?);
+            progress(i + 1, total);
         }
     }
     Ok(Response {
