@@ -102,7 +102,7 @@ header:
 	php bindings/php/resources/roots.php
 	JUSTCLICK_BLESS=1 $(CARGO) test --release --test header
 
-## install: library, headers (C and C++) and justclick.pc under $(PREFIX)
+## install: library, headers (C and C++), justclick.pc and the justclick command line under $(PREFIX)
 ##   make install PREFIX=/opt/justclick   (PROFILE=debug for a debug build)
 # justclick.pc's Libs.private (for `pkg-config --static`) is what rustc says
 # a Rust staticlib needs on this machine (--print native-static-libs, asked
@@ -111,7 +111,9 @@ header:
 CARGO_FEATURES = $(if $(FEATURES),--features $(FEATURES))
 install:
 	$(CARGO) build $(PROFILE_FLAG) --lib $(CARGO_FEATURES)
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	$(CARGO) build $(PROFILE_FLAG) -p justclick-cli --bin justclick
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 0755 target/$(PROFILE)/justclick $(DESTDIR)$(PREFIX)/bin/justclick
 	install -m 0755 target/$(PROFILE)/libjustclick.so $(DESTDIR)$(PREFIX)/lib/libjustclick.so.$(VERSION)
 	ln -sf libjustclick.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libjustclick.so.$(MAJOR)
 	ln -sf libjustclick.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libjustclick.so

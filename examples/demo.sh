@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo behind `make demo`: starts the local JustClick sandbox over HTTPS
-# (fresh test CA, certificate verified), runs the C example and the PHP
-# example against it, and stops the sandbox. Expects the release build that
+# (fresh test CA, certificate verified), runs the C example, the PHP example
+# (on both engines), a shop's flow in PHP and the justclick command line
+# against it, and stops the sandbox. Expects the release build that
 # `make demo` makes first (library + sandbox binary).
 set -euo pipefail
 
@@ -17,7 +18,8 @@ php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || fail "PHP's FFI extension is 
 target="${CARGO_TARGET_DIR:-$repo/target}"
 lib="$target/release/libjustclick.so"
 sandbox="$target/release/justclick-sandbox"
-[ -f "$lib" ] && [ -x "$sandbox" ] || fail "release build missing: run 'make demo' (it builds them)"
+justclick="$target/release/justclick"
+[ -f "$lib" ] && [ -x "$sandbox" ] && [ -x "$justclick" ] || fail "release build missing: run 'make demo' (it builds them)"
 
 work=$(mktemp -d)
 sandbox_pid=""
@@ -97,6 +99,14 @@ for _ in $(seq 100); do
 done
 JUSTCLICK_DEMO_RECEIVER="http://127.0.0.1:$port/notify" JUSTCLICK_NOTIFY_LOG="$work/notify.log" \
     php examples/php/shop.php
+echo
+
+echo "== The command line (justclick): one call, and a signed test notification to the shop's receiver"
+echo "\$ justclick call GetBills email=client@example.com pay_status=paid"
+"$justclick" call GetBills email=client@example.com pay_status=paid
+echo "\$ justclick trigger payment --url http://127.0.0.1:$port/notify id=300777"
+"$justclick" trigger payment --url "http://127.0.0.1:$port/notify" id=300777
+echo "the receiver logged: $(tail -n 1 "$work/notify.log" | sed 's/^\S* justclick-notify: //')"
 echo
 
 echo "== done: every example ran against the sandbox; it is stopped now."

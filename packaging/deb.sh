@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make deb`: libjustclick0, libjustclick-dev and php-justclick in dist/,
+# `make deb`: libjustclick0, libjustclick-dev, php-justclick and
+# justclick-tools in dist/,
 # repackaged from the release archive that `make dist` built (the same
 # stripped glibc-2.17 library), with dpkg-deb; then lintian, which must report
 # no error. The PHP package targets the PHP version installed here (its conf
@@ -170,6 +171,24 @@ Description: JustClick API client for PHP (libjustclick over FFI, or pure PHP)
  (PHP FFI) where it can be loaded, else through the pure-PHP engine (ext-curl),
  with the same behaviour. PHP-FPM preloads the library when the admin opts in
  (see /etc/php/$PHPVER/mods-available/justclick.ini).
+EOF2
+
+# --- justclick-tools: the justclick command line (the library is linked in).
+r="$work/justclick-tools"
+install -d "$r/usr/bin"
+install -m 0755 "$src/bin/justclick" "$r/usr/bin/justclick"
+finish justclick-tools <<EOF2
+Architecture: $ARCH
+Section: utils
+Priority: optional
+Depends: libc6 (>= 2.17)
+Homepage: https://justclick.ru/
+Description: JustClick API from the shell (the justclick command)
+ justclick calls any JustClick API method with the library's validation and
+ prints the answer as JSON, verifies notification bodies, sends correctly
+ signed test notifications of every event to a shop's receiver, and runs the
+ local sandbox. Exit status 0 success, 1 API error, 2 bad arguments, 3
+ transport or signature failure.
 EOF2
 
 echo "lintian:"

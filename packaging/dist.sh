@@ -16,6 +16,8 @@ need_venv cargo-zigbuild
 
 # cargo-zigbuild runs `python -m ziglang` from the venv.
 PATH="$VENV/bin:$PATH" cargo zigbuild --release --lib --target "$ZIG_TARGET"
+# The command line, against the same glibc (its dependencies are the library's).
+PATH="$VENV/bin:$PATH" cargo zigbuild --release -p justclick-cli --bin justclick --target "$ZIG_TARGET"
 
 so="$ZIG_OUT/libjustclick.so"
 packaging/check-so.sh "$so" unstripped
@@ -23,7 +25,14 @@ packaging/check-so.sh "$so" unstripped
 stage="$ROOT/target/dist-stage"
 rm -rf "$stage"
 top="$stage/$NAME"
-mkdir -p "$top/lib/pkgconfig" "$top/include" "$top/share/justclick/php" "$top/share/justclick/python"
+mkdir -p "$top/bin" "$top/lib/pkgconfig" "$top/include" "$top/share/justclick/php" "$top/share/justclick/python"
+
+# The justclick command line, stripped, with no GLIBC_ symbol newer than the library's.
+objcopy --strip-debug --strip-unneeded "$ZIG_OUT/justclick" "$top/bin/justclick"
+chmod 0755 "$top/bin/justclick"
+newest=$(objdump -T "$top/bin/justclick" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)
+[ "$(printf '%s\n%s\n' "$newest" "GLIBC_$GLIBC_MAX" | sort -V | tail -n 1)" = "GLIBC_$GLIBC_MAX" ] ||
+    die "bin/justclick needs $newest, newer than GLIBC_$GLIBC_MAX"
 
 # Strip, keeping the debug info beside it: gdb and perf find it through the
 # debuglink (same directory, or /usr/lib/debug/<dir>/).

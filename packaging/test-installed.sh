@@ -40,7 +40,7 @@ SANDBOX="$ROOT/target/release/justclick-sandbox"
 [ -f "$ARCHIVE" ] || die "$ARCHIVE not found: run 'make dist'"
 WHEEL=$(ls "$DIST"/justclick-"$VERSION"-py3-none-manylinux_2_17_x86_64.whl 2>/dev/null) ||
     die "the wheel is missing in $DIST: run 'make wheel'"
-DEBS=(libjustclick0 libjustclick-dev php-justclick)
+DEBS=(libjustclick0 libjustclick-dev php-justclick justclick-tools)
 for p in "${DEBS[@]}"; do
     ls "$DIST/${p}_$VERSION"-*.deb >/dev/null 2>&1 || die "$DIST/${p}_$VERSION-*.deb is missing: run 'make deb'"
     ! dpkg -s "$p" >/dev/null 2>&1 ||
@@ -100,12 +100,21 @@ for f in lib/libjustclick.so."$VERSION" lib/libjustclick.so."$VERSION".debug lib
     lib/libjustclick.a lib/pkgconfig/justclick.pc include/justclick.h include/justclick_php.h include/justclick.hpp \
     share/justclick/php/autoload.php share/justclick/php/composer.json share/justclick/python/justclick/__init__.py \
     share/justclick/python/justclick/py.typed share/justclick/examples/php/example.php share/justclick/examples/c/example.c \
-    README.md LICENSE-MIT LICENSE-APACHE; do
+    share/justclick/php/resources/roots/default.pem bin/justclick README.md LICENSE-MIT LICENSE-APACHE; do
     [ -e "$A/$f" ] || fail "the archive lacks $f"
 done
 packaging/check-so.sh "$A/lib/libjustclick.so.$VERSION" shipped
 # Text files only: the .debug file records where it was compiled, as it should.
 grep -rlI "$ROOT" "$A" && fail "the archive refers to the build directory $ROOT (files above)"
+
+step "archive: bin/justclick calls the sandbox"
+reset_sandbox
+"$A/bin/justclick" --version | grep -qx "justclick $VERSION" || fail "bin/justclick --version: $("$A/bin/justclick" --version 2>&1)"
+out=$("$A/bin/justclick" call DeleteOrder bill_id=1111 --full 2>&1) || fail "bin/justclick call: $out"
+echo "$out" | grep -q '"error_text": "Заказ удален"' || fail "bin/justclick call printed: $out"
+rc=0
+"$A/bin/justclick" call DeleteOrder bill_id=1111 >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "bin/justclick: an API error must exit 1, not $rc"
 
 mkdir "$T/c-archive"
 cp examples/c/example.c "$T/c-archive/app.c"
@@ -174,6 +183,12 @@ grep -rlI "$ROOT" /usr/share/php/JustClick /etc/php/"$PHPVER"/mods-available/jus
 
 pkg-config --static --libs justclick | grep -q -- '-lpthread' && ! pkg-config --static --libs justclick | grep -q '@' ||
     fail "the Debian justclick.pc has no usable Libs.private: $(pkg-config --static --libs justclick)"
+
+step "deb: justclick (justclick-tools) from the PATH"
+[ "$(command -v justclick)" = /usr/bin/justclick ] || fail "justclick is not /usr/bin/justclick: $(command -v justclick)"
+justclick --version | grep -qx "justclick $VERSION" || fail "justclick --version: $(justclick --version 2>&1)"
+justclick methods --json | php -r 'exit(count(json_decode(stream_get_contents(STDIN), true)) > 10 ? 0 : 1);' ||
+    fail "justclick methods --json"
 
 step "deb: C program built with pkg-config from an empty directory"
 mkdir "$T/c-deb"

@@ -535,6 +535,11 @@ fn make_install_then_pkg_config_builds_c_and_cxx_programs_shared_and_static() {
         PathBuf::from(format!("libjustclick.so.{major}"))
     );
     assert!(lib.join("libjustclick.a").is_file());
+    let cli = Command::new(prefix.join("bin/justclick"))
+        .arg("--version")
+        .output()
+        .expect("bin/justclick is installed and runs");
+    assert_eq!(stdout(&cli).trim(), format!("justclick {version}"));
     assert_eq!(
         std::fs::read(prefix.join("include/justclick.h")).unwrap(),
         std::fs::read(repo().join("include/justclick.h")).unwrap()

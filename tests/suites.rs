@@ -142,6 +142,10 @@ const BUILDS: &[(&str, &str)] = &[
         "the shipped library (glibc 2.17, packaging/dist.sh): what the PHP, Python and C/C++ suites load",
     ),
     (
+        "cargo zigbuild --release -p justclick-cli --bin justclick --target",
+        "the shipped `justclick` command line (glibc 2.17, packaging/dist.sh; it reuses the library's dependencies built just before)",
+    ),
+    (
         "cargo fuzz build",
         "the fuzz targets (fuzz/smoke.sh): ASan and coverage instrumentation, a build of its own",
     ),
