@@ -8,6 +8,9 @@ TRIPLE=x86_64-linux-gnu
 # The glibc the shipped library is linked against (CentOS 7, Debian 8, Ubuntu 14.04).
 GLIBC_MAX=2.17
 ZIG_TARGET=x86_64-unknown-linux-gnu.$GLIBC_MAX
+# The justclick executable (packaging/dist.sh says why it needs a newer glibc).
+CLI_GLIBC_MAX=2.28
+CLI_ZIG_TARGET=x86_64-unknown-linux-gnu.$CLI_GLIBC_MAX
 # cargo-zigbuild puts a glibc-suffixed target in target/<triple without suffix>/.
 ZIG_OUT="$ROOT/target/x86_64-unknown-linux-gnu/release"
 DIST="$ROOT/dist"

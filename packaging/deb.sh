@@ -181,7 +181,7 @@ finish justclick-tools <<EOF2
 Architecture: $ARCH
 Section: utils
 Priority: optional
-Depends: libc6 (>= 2.17)
+Depends: libc6 (>= $CLI_GLIBC_MAX)
 Homepage: https://justclick.ru/
 Description: JustClick API from the shell (the justclick command)
  justclick calls any JustClick API method with the library's validation and

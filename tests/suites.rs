@@ -143,7 +143,7 @@ const BUILDS: &[(&str, &str)] = &[
     ),
     (
         "cargo zigbuild --release -p justclick-cli --bin justclick --target",
-        "the shipped `justclick` command line (glibc 2.17, packaging/dist.sh; it reuses the library's dependencies built just before)",
+        "the shipped `justclick` command line (glibc 2.28, packaging/dist.sh; it reuses the library's dependencies built just before)",
     ),
     (
         "cargo fuzz build",

@@ -15,118 +15,150 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 use justclick::{BatchCall, Client, Error, ErrorKind, Options, Params, Response, Secret, METHODS};
 use serde_json::{json, Map, Value as Json};
 
 use progress::Progress;
 
-#[derive(Parser)]
-#[command(
-    name = "justclick",
-    version,
-    about = "The JustClick API from the shell: call methods, verify and send notifications, run the sandbox",
-    after_help = "Exit status: 0 success, 1 API error, 2 bad arguments, 3 transport, timeout or signature failure.\n\
-                  Credentials: --login/--secret, or JUSTCLICK_LOGIN/JUSTCLICK_SECRET (the environment keeps \
-                  the secret out of `ps`)."
-)]
-struct Cli {
-    #[command(flatten)]
-    account: Account,
-    #[command(subcommand)]
-    command: Command,
+/// The command line's definition (clap's builder API: its derive macros
+/// would change the features of `syn`, which the library's build shares, and
+/// make every build of the library alone compile it again).
+fn command() -> Command {
+    let global =
+        |name: &'static str, help: &'static str| Arg::new(name).long(name).global(true).help(help);
+    Command::new("justclick")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("The JustClick API from the shell: call methods, verify and send notifications, run the sandbox")
+        .after_help(
+            "Exit status: 0 success, 1 API error, 2 bad arguments, 3 transport, timeout or signature failure.\n\
+             Credentials: --login/--secret, or JUSTCLICK_LOGIN/JUSTCLICK_SECRET (the environment keeps \
+             the secret out of `ps`).",
+        )
+        .subcommand_required(true)
+        .arg(global("login", "The account login (the first part of https://{login}.justclick.ru)").env("JUSTCLICK_LOGIN"))
+        .arg(
+            global("secret", "The API key; prefer JUSTCLICK_SECRET (a command-line argument shows in `ps`)")
+                .env("JUSTCLICK_SECRET")
+                .hide_env_values(true),
+        )
+        .arg(global("base-url", "Another service URL, e.g. a sandbox's http://127.0.0.1:8089").env("JUSTCLICK_BASE_URL"))
+        .arg(
+            global("ca-file", "A PEM file of CAs added to the bundled roots (e.g. a sandbox's --tls CA)")
+                .env("JUSTCLICK_CA_FILE")
+                .value_parser(value_parser!(PathBuf)),
+        )
+        .arg(global("timeout-ms", "Overall limit per request, in milliseconds").value_parser(value_parser!(u64)))
+        .subcommand(
+            Command::new("call")
+                .about("Call a method: validated when it is in the table (see `methods`), any name with --raw")
+                .after_help(
+                    "Examples:\n  justclick call GetAllGoods\n  justclick call CreateOrder goods[0][good_name]=course bill_email=a@example.com\n  \
+                     justclick call getOrdersWithGoods begin_date=01.01.2026 end_date=30.06.2026\n  justclick call --batch calls.json --concurrency 8",
+                )
+                .arg(Arg::new("method").help("The method's documented name (exact case), e.g. GetAllGoods").required_unless_present("batch"))
+                .arg(
+                    Arg::new("params")
+                        .num_args(0..)
+                        .help("Parameters as KEY=VALUE; nested keys as PHP writes them: goods[0][good_name]=x, rid[]=a"),
+                )
+                .arg(Arg::new("json").long("json").help("Parameters as a JSON object (merged with KEY=VALUE; a key given twice is refused)"))
+                .arg(Arg::new("raw").long("raw").action(ArgAction::SetTrue).help("Send a method outside the table, unvalidated"))
+                .arg(Arg::new("full").long("full").action(ArgAction::SetTrue).help("Print the whole answer (error_text, result, outcome), not just `result`"))
+                .arg(
+                    Arg::new("batch")
+                        .long("batch")
+                        .value_parser(value_parser!(PathBuf))
+                        .conflicts_with_all(["method", "json", "raw"])
+                        .help("A JSON list of calls ([{\"method\": ..., \"params\": {...}}, ...]); prints one document per call"),
+                )
+                .arg(
+                    Arg::new("concurrency")
+                        .long("concurrency")
+                        .value_parser(value_parser!(usize))
+                        .default_value("8")
+                        .help("Calls in flight at once for --batch (1 to 64)"),
+                ),
+        )
+        .subcommand(
+            Command::new("methods")
+                .about("List the methods of the table: name, purpose, required parameters")
+                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print JSON (every parameter with its type) instead of a table")),
+        )
+        .subcommand(
+            Command::new("verify-notification")
+                .about("Verify a notification body (as posted to your receiver) and print it as JSON")
+                .arg(Arg::new("file").help("The raw body; `-` or nothing reads standard input")),
+        )
+        .subcommand(
+            Command::new("trigger")
+                .about("Send a correctly signed notification of EVENT to your receiver")
+                .after_help(
+                    "Events: new_order, payment, cancel (cancel_order), prepayment, moneyback, subscribe, unsubscribe.\n\
+                     Example:\n  justclick trigger payment --url http://127.0.0.1:8000/notify id=300001 items[0][title]=Course",
+                )
+                .arg(Arg::new("event").required(true).help("new_order, payment, cancel, prepayment, moneyback, subscribe or unsubscribe"))
+                .arg(Arg::new("url").long("url").required(true).help("The receiver's URL (loopback only unless --allow-external)"))
+                .arg(Arg::new("fields").num_args(0..).help("Fields that replace or add to the defaults, as KEY=VALUE (items[0][title]=X)"))
+                .arg(Arg::new("allow-external").long("allow-external").action(ArgAction::SetTrue).help("Allow a receiver that is not on this machine"))
+                .arg(Arg::new("show-body").long("show-body").action(ArgAction::SetTrue).help("Print the body sent (with its hash) on stderr")),
+        )
+        .subcommand(
+            Command::new("sandbox")
+                .about("Run the sandbox server (the options of `justclick sandbox --help`)")
+                .disable_help_flag(true)
+                .arg(
+                    Arg::new("args")
+                        .num_args(0..)
+                        .trailing_var_arg(true)
+                        .allow_hyphen_values(true)
+                        .help("Options for the sandbox (--port N, --tls, --fault MODE, ...)"),
+                ),
+        )
 }
 
-#[derive(Args)]
+/// The options every command shares.
 struct Account {
-    /// The account login (the first part of https://{login}.justclick.ru)
-    #[arg(long, env = "JUSTCLICK_LOGIN", global = true)]
     login: Option<String>,
-    /// The API key; prefer JUSTCLICK_SECRET (a command-line argument shows in `ps`)
-    #[arg(long, env = "JUSTCLICK_SECRET", hide_env_values = true, global = true)]
     secret: Option<String>,
-    /// Another service URL, e.g. a sandbox's http://127.0.0.1:8089
-    #[arg(long, env = "JUSTCLICK_BASE_URL", global = true)]
     base_url: Option<String>,
-    /// A PEM file of CAs added to the bundled roots (e.g. a sandbox's --tls CA)
-    #[arg(long, env = "JUSTCLICK_CA_FILE", global = true)]
     ca_file: Option<PathBuf>,
-    /// Overall limit per request, in milliseconds
-    #[arg(long, global = true)]
     timeout_ms: Option<u64>,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Call a method: validated when it is in the table (see `methods`), any name with --raw
-    #[command(
-        after_help = "Examples:\n  justclick call GetAllGoods\n  justclick call CreateOrder goods[0][good_name]=course bill_email=a@example.com\n  justclick call getOrdersWithGoods begin_date=01.01.2026 end_date=30.06.2026\n  justclick call --batch calls.json --concurrency 8"
-    )]
-    Call(CallArgs),
-    /// List the methods of the table: name, purpose, required parameters
-    Methods {
-        /// Print JSON (every parameter with its type) instead of a table
-        #[arg(long)]
-        json: bool,
-    },
-    /// Verify a notification body (as posted to your receiver) and print it as JSON
-    #[command(name = "verify-notification")]
-    VerifyNotification {
-        /// The raw body; `-` or nothing reads standard input
-        file: Option<String>,
-    },
-    /// Send a correctly signed notification of EVENT to your receiver
-    #[command(
-        after_help = "Events: new_order, payment, cancel (cancel_order), prepayment, moneyback, subscribe, unsubscribe.\nExample:\n  justclick trigger payment --url http://127.0.0.1:8000/notify id=300001 items[0][title]=Course"
-    )]
-    Trigger(TriggerArgs),
-    /// Run the sandbox server (the options of `justclick sandbox --help`)
-    #[command(disable_help_flag = true)]
-    Sandbox {
-        /// Options for the sandbox (--port N, --tls, --fault MODE, ...)
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+impl Account {
+    fn from(m: &ArgMatches) -> Account {
+        Account {
+            login: m.get_one::<String>("login").cloned(),
+            secret: m.get_one::<String>("secret").cloned(),
+            base_url: m.get_one::<String>("base-url").cloned(),
+            ca_file: m.get_one::<PathBuf>("ca-file").cloned(),
+            timeout_ms: m.get_one::<u64>("timeout-ms").copied(),
+        }
+    }
 }
 
-#[derive(Args)]
+fn strings(m: &ArgMatches, name: &str) -> Vec<String> {
+    m.get_many::<String>(name)
+        .map(|v| v.cloned().collect())
+        .unwrap_or_default()
+}
+
 struct CallArgs {
-    /// The method's documented name (exact case), e.g. GetAllGoods
-    #[arg(required_unless_present = "batch")]
     method: Option<String>,
-    /// Parameters as KEY=VALUE; nested keys as PHP writes them: goods[0][good_name]=x, rid[]=a
     params: Vec<String>,
-    /// Parameters as a JSON object (merged with KEY=VALUE; a key given twice is refused)
-    #[arg(long)]
     json: Option<String>,
-    /// Send a method outside the table, unvalidated
-    #[arg(long)]
     raw: bool,
-    /// Print the whole answer (error_text, result, outcome), not just `result`
-    #[arg(long)]
     full: bool,
-    /// A JSON list of calls ([{"method": ..., "params": {...}}, ...]); prints one document per call
-    #[arg(long, conflicts_with_all = ["method", "json", "raw"])]
     batch: Option<PathBuf>,
-    /// Calls in flight at once for --batch (1 to 64)
-    #[arg(long, default_value_t = 8, requires = "batch")]
     concurrency: usize,
 }
 
-#[derive(Args)]
 struct TriggerArgs {
-    /// new_order, payment, cancel, prepayment, moneyback, subscribe or unsubscribe
     event: String,
-    /// The receiver's URL (loopback only unless --allow-external)
-    #[arg(long)]
     url: String,
-    /// Fields that replace or add to the defaults, as KEY=VALUE (items[0][title]=X)
     fields: Vec<String>,
-    /// Allow a receiver that is not on this machine
-    #[arg(long)]
     allow_external: bool,
-    /// Print the body sent (with its hash) on stderr
-    #[arg(long)]
     show_body: bool,
 }
 
@@ -162,13 +194,37 @@ impl From<Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let outcome = match cli.command {
-        Command::Call(args) => call(&cli.account, args),
-        Command::Methods { json } => methods(json),
-        Command::VerifyNotification { file } => verify(&cli.account, file),
-        Command::Trigger(args) => trigger_cmd(&cli.account, args),
-        Command::Sandbox { args } => return justclick_sandbox::cli_main(args, "justclick sandbox"),
+    let matches = command().get_matches();
+    let account = Account::from(&matches);
+    let outcome = match matches.subcommand() {
+        Some(("call", m)) => call(
+            &account,
+            CallArgs {
+                method: m.get_one::<String>("method").cloned(),
+                params: strings(m, "params"),
+                json: m.get_one::<String>("json").cloned(),
+                raw: m.get_flag("raw"),
+                full: m.get_flag("full"),
+                batch: m.get_one::<PathBuf>("batch").cloned(),
+                concurrency: m.get_one::<usize>("concurrency").copied().unwrap_or(8),
+            },
+        ),
+        Some(("methods", m)) => methods(m.get_flag("json")),
+        Some(("verify-notification", m)) => verify(&account, m.get_one::<String>("file").cloned()),
+        Some(("trigger", m)) => trigger_cmd(
+            &account,
+            TriggerArgs {
+                event: m.get_one::<String>("event").cloned().unwrap_or_default(),
+                url: m.get_one::<String>("url").cloned().unwrap_or_default(),
+                fields: strings(m, "fields"),
+                allow_external: m.get_flag("allow-external"),
+                show_body: m.get_flag("show-body"),
+            },
+        ),
+        Some(("sandbox", m)) => {
+            return justclick_sandbox::cli_main(strings(m, "args"), "justclick sandbox")
+        }
+        _ => Err(Failure::usage("no command (see justclick --help)")),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
