@@ -1034,6 +1034,43 @@ final class Response
     }
 
     /**
+     * The next key of an object whose '{' (and earlier members) are read:
+     * past the ',' between members, with serde_json's error for each way
+     * that goes wrong; null at the closing '}' (not eaten).
+     */
+    private function nextKey(bool $first): ?string
+    {
+        $p = $this->ws();
+        if ($p === null) {
+            throw $this->fail(self::EOF_OBJECT, true);
+        }
+        if ($p === '}') {
+            return null;
+        }
+        if ($first) {
+            if ($p !== '"') {
+                throw $this->fail(self::KEY, true);
+            }
+        } elseif ($p === ',') {
+            $this->i++;
+            $q = $this->ws();
+            if ($q === '}') {
+                throw $this->fail(self::TRAILING_COMMA, true);
+            }
+            if ($q === null) {
+                throw $this->fail(self::EOF_VALUE, true);
+            }
+            if ($q !== '"') {
+                throw $this->fail(self::KEY, true);
+            }
+        } else {
+            throw $this->fail(self::OBJECT_COMMA, true);
+        }
+        $this->i++;
+        return $this->str();
+    }
+
+    /**
      * An object (the '{' not yet eaten); a first key RAW_VALUE_TOKEN makes
      * it the JSON inside its string value, as serde_json's raw_value
      * feature reads it.
@@ -1047,34 +1084,10 @@ final class Response
         $out = [];
         $first = true;
         while (true) {
-            $p = $this->ws();
-            if ($p === null) {
-                throw $this->fail(self::EOF_OBJECT, true);
-            }
-            if ($p === '}') {
+            $key = $this->nextKey($first);
+            if ($key === null) {
                 break;
             }
-            if ($first) {
-                if ($p !== '"') {
-                    throw $this->fail(self::KEY, true);
-                }
-            } elseif ($p === ',') {
-                $this->i++;
-                $q = $this->ws();
-                if ($q === '}') {
-                    throw $this->fail(self::TRAILING_COMMA, true);
-                }
-                if ($q === null) {
-                    throw $this->fail(self::EOF_VALUE, true);
-                }
-                if ($q !== '"') {
-                    throw $this->fail(self::KEY, true);
-                }
-            } else {
-                throw $this->fail(self::OBJECT_COMMA, true);
-            }
-            $this->i++;
-            $key = $this->str();
             if ($first && $key === self::RAW_VALUE_TOKEN) {
                 return $this->rawValueObject($level, $items);
             }
@@ -1597,35 +1610,11 @@ final class Response
         $fields = [];
         $first = true;
         while (true) {
-            $p = $this->ws();
-            if ($p === null) {
-                throw $this->fail(self::EOF_OBJECT, true);
-            }
-            if ($p === '}') {
+            $key = $this->nextKey($first);
+            if ($key === null) {
                 break;
             }
-            if ($first) {
-                $first = false;
-                if ($p !== '"') {
-                    throw $this->fail(self::KEY, true);
-                }
-            } elseif ($p === ',') {
-                $this->i++;
-                $q = $this->ws();
-                if ($q === '}') {
-                    throw $this->fail(self::TRAILING_COMMA, true);
-                }
-                if ($q === null) {
-                    throw $this->fail(self::EOF_VALUE, true);
-                }
-                if ($q !== '"') {
-                    throw $this->fail(self::KEY, true);
-                }
-            } else {
-                throw $this->fail(self::OBJECT_COMMA, true);
-            }
-            $this->i++;
-            $key = $this->str();
+            $first = false;
             if (!in_array($key, ['hash', 'error_code', 'error_text', 'result'], true)) {
                 $this->colon();
                 $this->ignoreValue();
