@@ -136,9 +136,12 @@ final class DifferentialTest extends TestCase
                 "call($method) #$i " . json_encode($params, JSON_UNESCAPED_UNICODE | JSON_PARTIAL_OUTPUT_ON_ERROR)
             );
         }
+        // Each DeleteOrder names another order: concurrent calls must not
+        // race for one (which one wins would depend on timing, not engine).
         $calls = [];
+        $orders = ['1111', '258367', '258368', '999999'];
         for ($i = 0; $i < 12; $i++) {
-            $calls["k$i"] = ['method' => ['SandboxEcho', 'DeleteOrder', 'Bad Name'][$i % 3], 'params' => ['bill_id' => (string) (1111 + $i % 2), 'i' => $i]];
+            $calls["k$i"] = ['method' => ['SandboxEcho', 'DeleteOrder', 'Bad Name'][$i % 3], 'params' => ['bill_id' => $orders[intdiv($i, 3)], 'i' => $i]];
         }
         $normalize = static function (array $results): array {
             return array_map(
