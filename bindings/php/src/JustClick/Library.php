@@ -132,6 +132,12 @@ final class Library
         if (in_array(strtolower((string) ini_get('ffi.enable')), ['0', '', 'off', 'false', 'no'], true)) {
             return false;
         }
+        $preloadOnly = PHP_SAPI !== 'cli' && ini_get('ffi.enable') === 'preload';
+        if ($preloadOnly && (string) ini_get('opcache.preload') === '' && (string) ini_get('ffi.preload') === '') {
+            // Nothing can have made the scope, and nothing else is allowed:
+            // answer without asking FFI (whose refusal is an exception).
+            return false;
+        }
         $scope = self::tryScope();
         if ($scope !== null) {
             // A scope from a header of another version cannot serve.
@@ -142,7 +148,7 @@ final class Library
             }
             return true;
         }
-        if (PHP_SAPI !== 'cli' && ini_get('ffi.enable') === 'preload') {
+        if ($preloadOnly) {
             return false;
         }
         $path = self::defaultPath();
