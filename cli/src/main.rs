@@ -526,8 +526,8 @@ fn trigger_cmd(account: &Account, args: TriggerArgs) -> Result<(), Failure> {
         eprintln!("{body}");
     }
     let timeout = Duration::from_millis(account.timeout_ms.unwrap_or(10_000));
-    let status =
-        trigger::post(&args.url, &body, timeout).map_err(|message| Failure { code: 3, message })?;
+    let status = trigger::post(&args.url, &body, timeout, account.ca_file.as_deref())
+        .map_err(|message| Failure { code: 3, message })?;
     println!("{status}");
     if (200..300).contains(&status) {
         Ok(())

@@ -1,11 +1,13 @@
 //! `justclick trigger`: a correctly signed notification of any event
 //! API-EXT.md §8 lists, with realistic fields, posted to a receiver.
 
+use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use justclick::notify::notification_hash;
 use justclick::{Params, Secret};
 use serde_json::{json, Map, Value as Json};
+use ureq::tls::{parse_pem, Certificate, PemItem, RootCerts, TlsConfig};
 
 /// Every event: its name, the names it is also known by, what it is.
 pub const EVENTS: &[(&str, &[&str], &str)] = &[
@@ -220,14 +222,51 @@ pub fn is_loopback_url(url: &str) -> Result<bool, String> {
 }
 
 /// POSTs the body; the receiver's HTTP status. Redirects are not followed.
-pub fn post(url: &str, body: &str, timeout: Duration) -> Result<u16, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// An `https://` receiver is verified against the bundled Mozilla roots and
+/// the certificates of `ca_file`, as the library verifies the service.
+pub fn post(
+    url: &str,
+    body: &str,
+    timeout: Duration,
+    ca_file: Option<&Path>,
+) -> Result<u16, String> {
+    let mut config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(timeout))
-        .user_agent(concat!("justclick-trigger/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+        .user_agent(concat!("justclick-trigger/", env!("CARGO_PKG_VERSION")));
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
+        let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+            .collect();
+        let bundled = roots.len();
+        for item in parse_pem(&pem) {
+            match item {
+                Ok(PemItem::Certificate(c)) => roots.push(c.to_owned()),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(format!(
+                        "--ca-file {} is not a valid PEM file: {e}",
+                        path.display()
+                    ))
+                }
+            }
+        }
+        if roots.len() == bundled {
+            return Err(format!(
+                "--ca-file {} contains no PEM certificate",
+                path.display()
+            ));
+        }
+        config = config.tls_config(
+            TlsConfig::builder()
+                .root_certs(RootCerts::new_with_certs(&roots))
+                .build(),
+        );
+    }
+    let agent: ureq::Agent = config.build().into();
     let response = agent
         .post(url)
         .header("Content-Type", "application/x-www-form-urlencoded")

@@ -619,3 +619,55 @@ fn a_long_range_draws_a_progress_bar_on_a_terminal_only() {
     );
     assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
 }
+
+#[test]
+fn trigger_verifies_an_https_receiver_with_the_ca_file() {
+    // The TLS sandbox stands in for an HTTPS receiver: it answers the post
+    // (not 2xx: it is not one), once its certificate is trusted.
+    let sb = Sandbox::start(Config {
+        login: "demo".into(),
+        secret: SECRET.into(),
+        tls: true,
+        ..Config::default()
+    })
+    .expect("sandbox");
+    let ca = std::env::temp_dir().join(format!("justclick-cli-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, sb.ca_pem().unwrap()).unwrap();
+    let url = format!("{}/notify", sb.base_url());
+    let o = run(
+        None,
+        &["trigger", "payment", "--url", &url, "--secret", SECRET],
+        None,
+    );
+    assert_eq!(code(&o), 3);
+    assert!(
+        o.stdout.is_empty(),
+        "no status without a verified connection"
+    );
+    assert!(
+        text(&o.stderr).contains("cannot post"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(
+        None,
+        &[
+            "trigger",
+            "payment",
+            "--url",
+            &url,
+            "--secret",
+            SECRET,
+            "--ca-file",
+            ca.to_str().unwrap(),
+        ],
+        None,
+    );
+    let status: u16 = text(&o.stdout)
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("a status: {}", text(&o.stderr)));
+    assert!(!(200..300).contains(&status));
+    assert_eq!(code(&o), 3, "not a 2xx answer");
+    std::fs::remove_file(&ca).unwrap();
+}
