@@ -284,7 +284,7 @@ final class DifferentialTest extends TestCase
             0 => null,
             1 => (bool) mt_rand(0, 1),
             2 => mt_rand(-1000, 1000),
-            3 => mt_rand(0, 1) ? 0.1 * mt_rand(-100, 100) : [1.0, 1e13, 1.5e-7, -0.0, 123456789.125][mt_rand(0, 4)],
+            3 => mt_rand(0, 1) ? 0.1 * mt_rand(-100, 100) : [1.0, 1e13, 1e15, 206445153832105.0, 1.5e-7, -0.0, 123456789.125][mt_rand(0, 6)],
             4, 5, 6 => ['', 'Иван 😀', 'a b&c=d', "\u{0}x", '100%', str_repeat('z', mt_rand(0, 50))][mt_rand(0, 5)],
             7 => [self::randomValue($depth - 1), self::randomValue($depth - 1)],
             default => ['a' => self::randomValue($depth - 1), 'b[c]' => self::randomValue($depth - 1), '7' => 'x'],

@@ -119,7 +119,7 @@ final class PureWireTest extends TestCase
         $jc = self::client();
         mt_srand(19);
         for ($n = 0; $n < 60; $n++) {
-            $params = ['k' => self::randomValue(0, false), 'z' . $n => self::randomValue(1, false)];
+            $params = ['k' => self::randomValue(0), 'z' . $n => self::randomValue(1)];
             $jc->call('SandboxEcho', $params);
             $body = Wire::encode($params);
             self::assertSame(
@@ -128,6 +128,15 @@ final class PureWireTest extends TestCase
                 var_export($params, true)
             );
         }
+        // Whole floats of 1e14 and more, which JSON would turn into integers:
+        // as PHP's http_build_query writes them, through both engines.
+        $params = ['a' => 1e15, 'b' => [206445153832105.0, -1e14, 99999999999999.0], 'c' => ['d' => 1e300]];
+        $jc->call('SandboxEcho', $params);
+        self::assertSame(self::phpBody($params, $sb), $sb->stats()['last_body']);
+        self::assertStringContainsString('a=1.0E%2B15&', $sb->stats()['last_body']);
+        self::assertSame(self::phpBody($params, $sb), Wire::signedBody(Wire::encode($params), Sandbox::LOGIN, $sb->secret));
+        $jc->callBatch([['method' => 'SandboxEcho', 'params' => $params]]);
+        self::assertSame(self::phpBody($params, $sb), $sb->stats()['last_body']);
     }
 
     /** Refusals with the library's own messages. */
@@ -187,12 +196,10 @@ final class PureWireTest extends TestCase
     }
 
     /**
-     * @param bool $bigWholeFloats include whole floats >= 1e14: PHP writes
-     *                             them with an exponent, but the FFI engine
-     *                             hands params over as JSON, where
-     *                             1e15 and 206445153832105.0 reach the
-     *                             library as integers (a known difference
-     *                             of that engine; both texts sign correctly)
+     * @param bool $bigWholeFloats include whole floats >= 1e14, which PHP
+     *                             writes with an exponent (the FFI engine
+     *                             hands them to the library as PHP's text,
+     *                             JSON would make them integers)
      */
     private static function randomValue(int $depth, bool $bigWholeFloats = true): mixed
     {

@@ -12,6 +12,7 @@ use JustClick\Library;
 use JustClick\LibraryException;
 use JustClick\Outcome;
 use JustClick\PanicException;
+use JustClick\Pure\Wire;
 
 /**
  * The fast path: libjustclick through PHP FFI. Owns one native jc_client;
@@ -147,7 +148,7 @@ final class FfiEngine implements Engine
 
     public function call(string $method, array $params): array
     {
-        $json = $params === [] ? null : self::encode((object) $params, 'params');
+        $json = $params === [] ? null : self::encode((object) self::phpFloats($params), 'params');
         return $this->run('jc_call', [$method, $json]);
     }
 
@@ -161,7 +162,7 @@ final class FfiEngine implements Engine
     {
         $list = [];
         foreach ($calls as $call) {
-            $call['params'] = (object) $call['params'];
+            $call['params'] = (object) self::phpFloats($call['params']);
             $list[] = $call;
         }
         $docs = $this->run('jc_call_batch', [self::encode($list, 'calls'), $concurrency], true);
@@ -284,6 +285,29 @@ final class FfiEngine implements Engine
         $ffi = Library::fromPath($options['lib'] ?? null, $options['header'] ?? null);
         $path = realpath($options['lib'] ?? Library::defaultPath());
         return [$ffi, "FFI::cdef($path)"];
+    }
+
+    /**
+     * `$params` with every whole float of 1e14 or more written as PHP's
+     * http_build_query writes it (`1.0E+15`), as a string. json_encode would
+     * write it as an integer (1000000000000000), which the library would
+     * send as one, unlike PHP and the pure-PHP engine. Only the generic
+     * calls: the table's methods validate their numbers as such.
+     *
+     * @param array<array-key, mixed> $params
+     *
+     * @return array<array-key, mixed>
+     */
+    private static function phpFloats(array $params): array
+    {
+        foreach ($params as $k => $v) {
+            if (is_float($v) && is_finite($v) && abs($v) >= 1e14 && floor($v) === $v) {
+                $params[$k] = urldecode(Wire::float($v));
+            } elseif (is_array($v)) {
+                $params[$k] = self::phpFloats($v);
+            }
+        }
+        return $params;
     }
 
     /**
