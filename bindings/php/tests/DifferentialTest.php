@@ -136,6 +136,16 @@ final class DifferentialTest extends TestCase
                 "call($method) #$i " . json_encode($params, JSON_UNESCAPED_UNICODE | JSON_PARTIAL_OUTPUT_ON_ERROR)
             );
         }
+        // Past serde_json's nesting limit: the library's own refusal of the
+        // JSON argument, with its position, on both engines.
+        $deep = 'x';
+        for ($i = 0; $i < 130; $i++) {
+            $deep = ['d' => $deep];
+        }
+        self::assertSameOutcome(self::both(static fn (Client $jc) => $jc->call('SandboxEcho', ['p' => $deep])), 'call, 130 levels');
+        $r = self::both(static fn (Client $jc) => $jc->callBatch([['method' => 'SandboxEcho', 'params' => ['p' => $deep]]]));
+        self::assertSame($r['ffi']['outcome'], $r['php']['outcome'], 'batch, 130 levels');
+        self::assertStringContainsString('recursion limit exceeded', $r['php']['outcome']['message'] ?? '');
         // Each DeleteOrder names another order: concurrent calls must not
         // race for one (which one wins would depend on timing, not engine).
         $calls = [];

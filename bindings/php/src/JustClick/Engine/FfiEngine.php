@@ -7,11 +7,12 @@ namespace JustClick\Engine;
 use FFI;
 use FFI\CData;
 use JustClick\BadResponseException;
-use JustClick\InvalidArgumentException;
+use JustClick\ExceptionInterface;
 use JustClick\Library;
 use JustClick\LibraryException;
 use JustClick\Outcome;
 use JustClick\PanicException;
+use JustClick\Pure\Validate;
 use JustClick\Pure\Wire;
 
 /**
@@ -24,12 +25,6 @@ final class FfiEngine implements Engine
 {
     /** Options handled here; all others go to jc_client_new(). */
     public const PHP_OPTIONS = ['lib', 'header', 'scope', 'ffi'];
-
-    /** Flags for every JSON sent to the library. */
-    private const JSON_OUT = JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES;
-
-    /** Nesting accepted in answers (the library itself stops at 128). */
-    private const JSON_DEPTH = 1024;
 
     private FFI $ffi;
 
@@ -53,7 +48,7 @@ final class FfiEngine implements Engine
     {
         [$this->ffi, $this->library] = self::openLibrary($php);
         Library::checkVersion($this->ffi, $this->library);
-        $json = self::encode((object) $native, 'options');
+        $json = Validate::encodable((object) $native, 'options');
         try {
             $handle = $this->ffi->new('jc_client*');
             if ($handle === null) {
@@ -61,11 +56,7 @@ final class FfiEngine implements Engine
             }
             $status = $this->ffi->jc_client_new($login, $secret, $json, FFI::addr($handle));
             if ($status !== 0) {
-                throw Outcome::exception([
-                    'ok' => false,
-                    'status' => $this->ffi->jc_status_name($status),
-                    'message' => $this->ffi->jc_last_error_message(),
-                ]);
+                throw $this->lastFailure($status);
             }
         } catch (\FFI\Exception $e) {
             throw $this->ffiException($e);
@@ -137,18 +128,18 @@ final class FfiEngine implements Engine
 
     public function updateGood(array $good): array
     {
-        return $this->run('jc_update_good', [self::encode((object) $good, 'good')]);
+        return $this->run('jc_update_good', [Validate::encodable((object) $good, 'good')]);
     }
 
     public function method(string $snake, array $params): array
     {
-        $json = $params === [] ? null : self::encode((object) $params, 'params');
+        $json = $params === [] ? null : Validate::encodable((object) $params, 'params');
         return $this->run("jc_$snake", [$json]);
     }
 
     public function call(string $method, array $params): array
     {
-        $json = $params === [] ? null : self::encode((object) self::phpFloats($params), 'params');
+        $json = $params === [] ? null : Validate::encodable((object) self::phpFloats($params), 'params');
         return $this->run('jc_call', [$method, $json]);
     }
 
@@ -165,7 +156,7 @@ final class FfiEngine implements Engine
             $call['params'] = (object) self::phpFloats($call['params']);
             $list[] = $call;
         }
-        $docs = $this->run('jc_call_batch', [self::encode($list, 'calls'), $concurrency], true);
+        $docs = $this->run('jc_call_batch', [Validate::encodable($list, 'calls'), $concurrency], true);
         if (!array_is_list($docs) || count($docs) !== count($list)) {
             throw new BadResponseException(sprintf(
                 'jc_call_batch returned %d outcomes for %d calls',
@@ -218,11 +209,7 @@ final class FfiEngine implements Engine
                 }
             }
             if ($json === null) {
-                throw Outcome::exception([
-                    'ok' => false,
-                    'status' => $this->ffi->jc_status_name($status),
-                    'message' => $this->ffi->jc_last_error_message(),
-                ]);
+                throw $this->lastFailure($status);
             }
         } catch (\FFI\Exception $e) {
             throw $this->ffiException($e);
@@ -245,6 +232,19 @@ final class FfiEngine implements Engine
             throw new BadResponseException("$function returned a document without error_text");
         }
         return $doc;
+    }
+
+    /**
+     * The failure of a call that wrote no document: its status and the
+     * library's message for this thread (jc_last_error_message).
+     */
+    private function lastFailure(int $status): ExceptionInterface
+    {
+        return Outcome::exception([
+            'ok' => false,
+            'status' => $this->ffi->jc_status_name($status),
+            'message' => $this->ffi->jc_last_error_message(),
+        ]);
     }
 
     /**
@@ -308,18 +308,5 @@ final class FfiEngine implements Engine
             }
         }
         return $params;
-    }
-
-    /**
-     * JSON for the library; JsonException (invalid UTF-8, INF, NAN, too
-     * deep, a resource) becomes InvalidArgumentException.
-     */
-    private static function encode(mixed $value, string $what): string
-    {
-        try {
-            return json_encode($value, self::JSON_OUT, self::JSON_DEPTH);
-        } catch (\JsonException $e) {
-            throw new InvalidArgumentException("$what cannot be sent: " . $e->getMessage(), 0, $e);
-        }
     }
 }

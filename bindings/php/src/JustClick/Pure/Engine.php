@@ -59,9 +59,9 @@ final class Engine implements EngineInterface
      */
     public function __construct(string $login, #[\SensitiveParameter] string $secret, #[\SensitiveParameter] array $options)
     {
-        self::utf8($login, 'login');
-        self::utf8($secret, 'secret');
-        self::json($options, 'options');
+        Validate::utf8($login, 'login');
+        Validate::utf8($secret, 'secret');
+        Validate::encodable((object) $options, 'options');
         $this->options = Options::fromArray($options);
         $this->base = $this->options->base($login, $secret);
         $this->login = $login;
@@ -149,7 +149,9 @@ final class Engine implements EngineInterface
     public function call(string $method, array $params): array
     {
         // The FFI engine encodes the params before the library reads the name.
-        self::json($params, 'params');
+        if ($params !== []) {
+            Validate::json((object) $params, 'params', 'params_json');
+        }
         Validate::methodName($method);
         return Response::success(null, $this->send($method, $params), $method);
     }
@@ -166,7 +168,13 @@ final class Engine implements EngineInterface
                 'concurrency must be between 1 and ' . self::MAX_CONCURRENCY . ", got $concurrency"
             );
         }
-        self::json($calls, 'calls');
+        // The list as the FFI engine hands it over (params as objects).
+        $list = [];
+        foreach ($calls as $call) {
+            $call['params'] = (object) $call['params'];
+            $list[] = $call;
+        }
+        Validate::json($list, 'calls', 'calls_json');
         if (count($calls) > self::MAX_BATCH) {
             throw new InvalidArgumentException(
                 'a batch holds at most ' . self::MAX_BATCH . ' calls, got ' . count($calls)
@@ -188,8 +196,7 @@ final class Engine implements EngineInterface
     public function prepare(string $method, array $params): array
     {
         Validate::methodName($method);
-        $body = Wire::signedBody(Wire::encode($params), $this->login, $this->secret());
-        return [$this->base . '/api/' . $method, $body];
+        return $this->request($method, $params);
     }
 
     /**
@@ -213,10 +220,20 @@ final class Engine implements EngineInterface
      */
     private function send(string $method, array $params): array
     {
-        $secret = $this->secret();
-        $body = Wire::signedBody(Wire::encode($params), $this->login, $secret);
-        $reply = $this->transport->post($this->base . '/api/' . $method, $body);
-        return Response::answer($reply, $secret, $this->login);
+        [$url, $body] = $this->request($method, $params);
+        return Response::answer($this->transport->post($url, $body), $this->secret(), $this->login);
+    }
+
+    /**
+     * The URL and the signed body of a call.
+     *
+     * @param array<array-key, mixed> $params
+     *
+     * @return array{0: string, 1: string}
+     */
+    private function request(string $method, array $params): array
+    {
+        return [$this->base . '/api/' . $method, Wire::signedBody(Wire::encode($params), $this->login, $this->secret())];
     }
 
     /**
@@ -251,31 +268,5 @@ final class Engine implements EngineInterface
             }
         }
         return self::$snakes;
-    }
-
-    /**
-     * The C string check the library makes of a text argument (the FFI
-     * engine passes it as a C string).
-     */
-    public static function utf8(string $s, string $name): void
-    {
-        $at = Text::invalidUtf8At($s);
-        if ($at !== null) {
-            throw new InvalidArgumentException("$name is not valid UTF-8 (bad byte at offset $at)");
-        }
-    }
-
-    /**
-     * What the FFI engine's json_encode refuses (invalid UTF-8, INF or NAN,
-     * too deep, a resource), refused the same way: values the library
-     * never sees must not reach the wire here either.
-     */
-    private static function json(mixed $value, string $what): void
-    {
-        try {
-            json_encode($value, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES, 1024);
-        } catch (\JsonException $e) {
-            throw new InvalidArgumentException("$what cannot be sent: " . $e->getMessage(), 0, $e);
-        }
     }
 }

@@ -135,8 +135,8 @@ final class Text
         return sprintf('\\u{%x}', $cp);
     }
 
-    /** Rust's str::trim(): Unicode white space at both ends. */
-    private static function trim(string $s): string
+    /** Rust's str::trim(): Unicode white space at both ends (of UTF-8 text). */
+    public static function trim(string $s): string
     {
         return (string) preg_replace('/^[\s\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+|[\s\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+$/u', '', $s);
     }

@@ -91,7 +91,7 @@ final class Validate
     public static function deleteOrder(string $billId): array
     {
         self::noNul($billId, 'billId');
-        Engine::utf8($billId, 'bill_id');
+        self::utf8($billId, 'bill_id');
         self::required('bill_id', $billId, 'the number of the order to delete');
         return ['bill_id' => $billId];
     }
@@ -111,10 +111,10 @@ final class Validate
         if ($rpo !== null) {
             self::noNul($rpo, 'rpo');
         }
-        Engine::utf8($billId, 'bill_id');
-        Engine::utf8($status, 'status');
+        self::utf8($billId, 'bill_id');
+        self::utf8($status, 'status');
         if ($rpo !== null) {
-            Engine::utf8($rpo, 'rpo');
+            self::utf8($rpo, 'rpo');
         }
         self::parseEnum('status', $status, self::ORDER_STATUS);
         return self::orderStatus($billId, $status, $date > 0 ? $date : null, $rpo === '' ? null : $rpo);
@@ -134,9 +134,9 @@ final class Validate
         if ($payStatus !== null) {
             self::noNul($payStatus, 'payStatus');
         }
-        Engine::utf8($email, 'email');
+        self::utf8($email, 'email');
         if ($payStatus !== null) {
-            Engine::utf8($payStatus, 'pay_status');
+            self::utf8($payStatus, 'pay_status');
         }
         if ($payStatus === '') {
             $payStatus = null;
@@ -208,7 +208,7 @@ final class Validate
     public static function methodName(string $method): void
     {
         self::noNul($method, 'method');
-        Engine::utf8($method, 'method');
+        self::utf8($method, 'method');
         if ($method === '') {
             throw new InvalidArgumentException("method name is empty (expected e.g. 'GetAllGoods')");
         }
@@ -531,7 +531,7 @@ final class Validate
         if ($t === null) {
             throw new InvalidArgumentException("$name must be a string or an integer, got " . self::typeName($v));
         }
-        if (self::trim($t) === '') {
+        if (Text::trim($t) === '') {
             throw new InvalidArgumentException("$name must not be empty");
         }
         /** @var string|int $v */
@@ -550,7 +550,7 @@ final class Validate
             return $v;
         }
         if (is_string($v)) {
-            $t = self::trim($v);
+            $t = Text::trim($v);
             $digits = str_starts_with($t, '-') ? substr($t, 1) : $t;
             if ($digits !== '' && strlen($digits) <= 18 && ctype_digit($digits)) {
                 return (int) $t;
@@ -673,7 +673,7 @@ final class Validate
                     return $v;
                 }
                 if (is_string($v)) {
-                    return self::parseI64(self::trim($v))
+                    return self::parseI64(Text::trim($v))
                         ?? throw new InvalidArgumentException("$name must be an integer, got " . Text::quote($v));
                 }
                 throw new InvalidArgumentException("$name must be an integer, got " . self::typeName($v));
@@ -682,7 +682,7 @@ final class Validate
                     return (float) $v;
                 }
                 if (is_string($v)) {
-                    $t = self::trim($v);
+                    $t = Text::trim($v);
                     if (preg_match('/^[0-9.]*[0-9][0-9.]*$/D', $t) === 1 && substr_count($t, '.') <= 1) {
                         return (float) $t;
                     }
@@ -718,7 +718,7 @@ final class Validate
     private static function goodParams(array $fields): array
     {
         $name = (string) ($fields['good_name'] ?? '');
-        if (self::trim($name) === '') {
+        if (Text::trim($name) === '') {
             throw new InvalidArgumentException('good_name is required: the id of the product to update');
         }
         $countries = $fields['good_only_countries'] ?? null;
@@ -788,7 +788,7 @@ final class Validate
 
     private static function required(string $name, string $value, string $what): void
     {
-        if (self::trim($value) === '') {
+        if (Text::trim($value) === '') {
             throw new InvalidArgumentException("$name is required ($what) and must not be empty");
         }
     }
@@ -816,7 +816,7 @@ final class Validate
             throw new InvalidArgumentException("date is required for status '$status' (UNIX timestamp of the $what)");
         }
         // A blank rpo is the same as none.
-        if ($rpo !== null && self::trim($rpo) === '') {
+        if ($rpo !== null && Text::trim($rpo) === '') {
             $rpo = null;
         }
         if ($status === 'sent' && $rpo === null) {
@@ -835,7 +835,7 @@ final class Validate
     /** validate_email(): the library's message, or null for a good address. */
     private static function emailError(string $email): ?string
     {
-        if (self::trim($email) === '') {
+        if (Text::trim($email) === '') {
             return 'email is required: GetBills lists the orders of the customer with this e-mail';
         }
         $bad = 'email ' . Text::quote($email) . ' is not a valid e-mail address (expected name@domain.tld)';
@@ -868,17 +868,27 @@ final class Validate
     // The values as the library reads them.
 
     /**
-     * What JustClick\Client does before the library sees a value: its
-     * json_encode() (whose errors it reports as "<what> cannot be sent"),
-     * then the C ABI's size limit and serde_json's nesting limit.
+     * The JSON the FFI engine hands the library for `$value`; what its
+     * json_encode() refuses (invalid UTF-8, INF or NAN, too deep, a
+     * resource) is refused here as "<what> cannot be sent", whichever engine
+     * serves, as the library never sees it.
      */
-    private static function json(object $value, string $what, string $arg): void
+    public static function encodable(mixed $value, string $what): string
     {
         try {
-            $json = json_encode($value, self::JSON_OUT, self::JSON_DEPTH);
+            return json_encode($value, self::JSON_OUT, self::JSON_DEPTH);
         } catch (\JsonException $e) {
             throw new InvalidArgumentException("$what cannot be sent: " . $e->getMessage(), 0, $e);
         }
+    }
+
+    /**
+     * {@see encodable()}, then the C ABI's size limit of the JSON argument
+     * `$arg` and serde_json's nesting limit, as the library reports them.
+     */
+    public static function json(mixed $value, string $what, string $arg): void
+    {
+        $json = self::encodable($value, $what);
         if (strlen($json) > self::MAX_JSON_INPUT) {
             throw new InvalidArgumentException("$arg is larger than " . self::MAX_JSON_INPUT . ' bytes');
         }
@@ -990,15 +1000,21 @@ final class Validate
     // ---------------------------------------------------------------
     // Text as Rust handles it.
 
-    /** str::trim: Unicode white space at both ends (text is UTF-8). */
-    private static function trim(string $s): string
-    {
-        return (string) preg_replace('/^[' . self::WS . ']+|[' . self::WS . ']+$/Du', '', $s);
-    }
-
     private static function hasSpaceOrControl(string $s): bool
     {
         return preg_match('/[' . self::WS . self::CC . ']/u', $s) === 1;
+    }
+
+    /**
+     * The C ABI's check of a text argument (the FFI engine passes it as a
+     * C string): invalid UTF-8 is named with the offset of its first bad byte.
+     */
+    public static function utf8(string $s, string $name): void
+    {
+        $at = Text::invalidUtf8At($s);
+        if ($at !== null) {
+            throw new InvalidArgumentException("$name is not valid UTF-8 (bad byte at offset $at)");
+        }
     }
 
     /** JustClick\Client's refusal of a NUL byte (C would cut the string there). */
