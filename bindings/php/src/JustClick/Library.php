@@ -126,10 +126,7 @@ final class Library
      */
     public static function loadable(): bool
     {
-        if (!extension_loaded('ffi')) {
-            return false;
-        }
-        if (in_array(strtolower((string) ini_get('ffi.enable')), ['0', '', 'off', 'false', 'no'], true)) {
+        if (!extension_loaded('ffi') || self::ffiDisabled()) {
             return false;
         }
         $preloadOnly = PHP_SAPI !== 'cli' && ini_get('ffi.enable') === 'preload';
@@ -646,6 +643,12 @@ final class Library
                 . 'repository\'s release build, as neither the option "lib" nor JUSTCLICK_LIB is set';
     }
 
+    /** Whether php.ini says ffi.enable=0 (in any of its spellings). */
+    private static function ffiDisabled(): bool
+    {
+        return in_array(strtolower((string) ini_get('ffi.enable')), ['0', '', 'off', 'false', 'no'], true);
+    }
+
     private static function requireFfi(): void
     {
         if (!extension_loaded('ffi')) {
@@ -654,7 +657,7 @@ final class Library
             );
         }
         // ffi.enable=0 refuses preloading too, so advising it alone would not help.
-        if (in_array(strtolower((string) ini_get('ffi.enable')), ['0', '', 'off', 'false', 'no'], true)) {
+        if (self::ffiDisabled()) {
             throw new LibraryException(
                 'FFI is disabled (ffi.enable=0): set ffi.enable=preload and preload, or ffi.enable=1 '
                 . '(in php.ini: ffi.enable cannot be changed by ini_set, .user.ini or php_value)'

@@ -52,14 +52,14 @@ final class Batch
         $next = 0;
         /** @var array<int, array{0: \CurlHandle, 1: Exchange, 2: int}> $flight handle id => [handle, exchange, call] */
         $flight = [];
-        /** @var array<int, array{0: int, 1: int}> $waiting call => [retry at (hrtime ns), attempt] */
+        /** @var array<int, int> $waiting call => when its retry starts (hrtime ns) */
         $waiting = [];
         /** @var array<int, int> $attempts call => retries made */
         $attempts = [];
         $count = count($calls);
         while ($next < $count || $flight !== [] || $waiting !== []) {
             $now = hrtime(true);
-            foreach ($waiting as $i => [$at, $_]) {
+            foreach ($waiting as $i => $at) {
                 if ($at <= $now) {
                     unset($waiting[$i]);
                     $this->start($multi, $flight, $calls[$i], $i);
@@ -79,7 +79,7 @@ final class Batch
             }
             if ($flight === []) {
                 if ($waiting !== []) {
-                    $wake = min(array_column($waiting, 0));
+                    $wake = min($waiting);
                     $sleep = $wake - hrtime(true);
                     if ($sleep > 0) {
                         usleep((int) ceil($sleep / 1000));
@@ -102,7 +102,7 @@ final class Batch
                     $delay = self::backoffNs($this->options->rateLimitBackoffMs, $attempts[$i]);
                     if ($deadline === null || hrtime(true) + $delay < $deadline) {
                         $attempts[$i]++;
-                        $waiting[$i] = [hrtime(true) + $delay, $attempts[$i]];
+                        $waiting[$i] = hrtime(true) + $delay;
                         continue;
                     }
                 }
@@ -111,7 +111,7 @@ final class Batch
             if ($running > 0 || $flight !== []) {
                 $wait = self::MAX_WAIT_S;
                 if ($waiting !== []) {
-                    $wait = max(0.0, min($wait, (min(array_column($waiting, 0)) - hrtime(true)) / 1e9));
+                    $wait = max(0.0, min($wait, (min($waiting) - hrtime(true)) / 1e9));
                 }
                 if (curl_multi_select($multi, $wait) === -1) {
                     usleep(1000);

@@ -117,10 +117,10 @@ final class Options
                 $this->userAgent = self::string($key, $v);
                 return;
             case 'max_response_bytes':
-                $this->maxResponseBytes = self::count($key, $v, false);
+                $this->maxResponseBytes = self::count($key, $v);
                 return;
             case 'rate_limit_retries':
-                $this->rateLimitRetries = self::count($key, $v, false);
+                $this->rateLimitRetries = self::count($key, $v);
                 return;
         }
         throw new InvalidArgumentException(sprintf(
@@ -314,10 +314,10 @@ final class Options
                 "option '$name' must be an integer number of milliseconds, got " . self::typeName($v)
             );
         }
-        return self::count($name, $v, true);
+        return self::count($name, $v);
     }
 
-    private static function count(string $name, mixed $v, bool $millis): int
+    private static function count(string $name, mixed $v): int
     {
         if (!is_int($v)) {
             throw new InvalidArgumentException("option '$name' must be an integer, got " . self::typeName($v));
@@ -328,7 +328,6 @@ final class Options
         if ($name === 'rate_limit_retries' && $v > 0xFFFFFFFF) {
             throw self::outOfRange($name, (string) $v);
         }
-        unset($millis);
         return $v;
     }
 
