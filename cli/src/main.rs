@@ -390,7 +390,7 @@ fn batch(account: &Account, file: &PathBuf, concurrency: usize, full: bool) -> R
             Err(e) => {
                 failed += 1;
                 let mut d =
-                    json!({"ok": false, "status": status_name(e.kind()), "message": e.to_string()});
+                    json!({"ok": false, "status": e.kind().name(), "message": e.to_string()});
                 if let Error::Api { code, text } = e {
                     d["error_code"] = json!(code);
                     d["error_text"] = json!(text);
@@ -404,20 +404,6 @@ fn batch(account: &Account, file: &PathBuf, concurrency: usize, full: bool) -> R
         eprintln!("justclick: {failed} of {} calls failed", results.len());
     }
     Ok(())
-}
-
-/// The status names of the C ABI's documents (`jc_status_name`).
-fn status_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidArgument => "invalid_argument",
-        ErrorKind::Transport => "transport",
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::HttpStatus => "http_status",
-        ErrorKind::BadResponse => "bad_response",
-        ErrorKind::BadSignature => "bad_signature",
-        ErrorKind::Api => "api",
-        _ => "panic",
-    }
 }
 
 fn methods(as_json: bool) -> Result<(), Failure> {

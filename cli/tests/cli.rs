@@ -11,6 +11,14 @@ use justclick_sandbox::{Config, Sandbox};
 
 const SECRET: &str = "cli-test-secret";
 
+/// getOrdersWithGoods over 181 days: 7 parts of at most 28 days.
+const LONG_RANGE: [&str; 4] = [
+    "call",
+    "getOrdersWithGoods",
+    "begin_date=01.01.2025",
+    "end_date=30.06.2025",
+];
+
 fn sandbox() -> Sandbox {
     Sandbox::start(Config {
         login: "demo".into(),
@@ -340,16 +348,7 @@ fn a_long_order_range_is_one_call_and_prints_the_merged_list() {
         .get("getOrdersWithGoods")
         .copied()
         .unwrap_or(0);
-    let o = run(
-        Some(&sb),
-        &[
-            "call",
-            "getOrdersWithGoods",
-            "begin_date=01.01.2025",
-            "end_date=30.06.2025",
-        ],
-        None,
-    );
+    let o = run(Some(&sb), &LONG_RANGE, None);
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     assert!(json(&o).is_array());
     let calls = sb.stats().by_method["getOrdersWithGoods"] - before;
@@ -589,8 +588,9 @@ fn a_long_range_draws_a_progress_bar_on_a_terminal_only() {
     let sb = sandbox();
     // `script` (util-linux) runs the command on a pseudo-terminal.
     let cmd = format!(
-        "{} call getOrdersWithGoods begin_date=01.01.2025 end_date=30.06.2025 >/dev/null",
-        env!("CARGO_BIN_EXE_justclick")
+        "{} {} >/dev/null",
+        env!("CARGO_BIN_EXE_justclick"),
+        LONG_RANGE.join(" ")
     );
     let o = Command::new("script")
         .args(["-qec", &cmd, "/dev/null"])
@@ -607,16 +607,7 @@ fn a_long_range_draws_a_progress_bar_on_a_terminal_only() {
     );
     assert!(shown.contains("[##########"), "{shown:?}");
     // The same with stderr a pipe: nothing but the JSON on stdout.
-    let o = run(
-        Some(&sb),
-        &[
-            "call",
-            "getOrdersWithGoods",
-            "begin_date=01.01.2025",
-            "end_date=30.06.2025",
-        ],
-        None,
-    );
+    let o = run(Some(&sb), &LONG_RANGE, None);
     assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
 }
 
